@@ -1,0 +1,114 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from './db/client.ts';
+import { isIdOf, newId } from './db/ids.ts';
+import { accounts, apiKeys, profiles } from './db/schema.ts';
+import { fail, normalizeName, ok, type Result } from './validation.ts';
+
+export type Role = 'ADMIN' | 'READER';
+
+/** Who is calling: everything a request may touch is scoped to `accountId`. */
+export interface Viewer {
+  accountId: string;
+  profileId: string;
+  apiKeyId: string;
+  role: Role;
+}
+
+export interface IssuedKey {
+  apiKeyId: string;
+  /** The secret, shown once: only its hash is stored. */
+  apiKey: string;
+}
+
+// An API key reads `key_<ULID>.<43 base64url characters>`: the id finds the row,
+// the secret is checked against its SHA-256. 256 random bits need no slow hash.
+const API_KEY = /^(key_[0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/;
+
+const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
+
+async function issueKey(db: Database, accountId: string, profileId: string, role: Role): Promise<IssuedKey> {
+  const apiKeyId = newId('ApiKey');
+  const secret = randomBytes(32).toString('base64url');
+  await db.insert(apiKeys).values({ id: apiKeyId, accountId, profileId, role, secretHash: hashSecret(secret).toString('hex') });
+  return { apiKeyId, apiKey: `${apiKeyId}.${secret}` };
+}
+
+/** A new account with its owner's profile and an admin key for that profile. */
+export async function createAccount(
+  db: Database,
+  input: { name: string },
+): Promise<Result<{ accountId: string; profileId: string } & IssuedKey>> {
+  const name = normalizeName(input.name, ['name']);
+  if (!name.ok) return name;
+  return ok(
+    await db.transaction(async (tx) => {
+      const accountId = newId('Account');
+      const profileId = newId('Profile');
+      await tx.insert(accounts).values({ id: accountId, name: name.value });
+      await tx.insert(profiles).values({ id: profileId, accountId, kind: 'USER', name: name.value });
+      return { accountId, profileId, ...(await issueKey(tx, accountId, profileId, 'ADMIN')) };
+    }),
+  );
+}
+
+/** A key with its own service-account profile. */
+export async function createApiKey(
+  db: Database,
+  input: { accountId: string; role: Role },
+): Promise<Result<IssuedKey & { profileId: string }>> {
+  return db.transaction(async (tx) => {
+    const account = isIdOf('Account', input.accountId)
+      ? await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, input.accountId))
+      : [];
+    if (account.length === 0) return fail('NOT_FOUND', ['account'], `No account ${input.accountId}`);
+    const profileId = newId('Profile');
+    await tx.insert(profiles).values({
+      id: profileId,
+      accountId: input.accountId,
+      kind: 'SERVICE_ACCOUNT',
+      name: `${input.role.toLowerCase()} API key`,
+    });
+    return ok({ profileId, ...(await issueKey(tx, input.accountId, profileId, input.role)) });
+  });
+}
+
+/** Revoking twice is a success that changes nothing; an unknown id is NOT_FOUND. */
+export async function revokeApiKey(db: Database, apiKeyId: string): Promise<Result<{ apiKeyId: string; revoked: true }>> {
+  const rows = isIdOf('ApiKey', apiKeyId)
+    ? await db
+        .update(apiKeys)
+        .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+        .where(eq(apiKeys.id, apiKeyId))
+        .returning({ id: apiKeys.id })
+    : [];
+  if (rows.length === 0) return fail('NOT_FOUND', ['id'], `No API key ${apiKeyId}`);
+  return ok({ apiKeyId, revoked: true });
+}
+
+/** The viewer of an `Authorization` header value, or null for anything that is not a live key. */
+export async function authenticate(db: Database, authorization: string | null): Promise<Viewer | null> {
+  const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  const parts = match ? API_KEY.exec(match[1]!) : null;
+  if (!parts) return null;
+  const [, apiKeyId, secret] = parts as unknown as [string, string, string];
+  const [row] = await db
+    .select({ accountId: apiKeys.accountId, profileId: apiKeys.profileId, role: apiKeys.role, secretHash: apiKeys.secretHash })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt)));
+  if (!row) return null;
+  if (!timingSafeEqual(Buffer.from(row.secretHash, 'hex'), hashSecret(secret))) return null;
+  return { accountId: row.accountId, profileId: row.profileId, apiKeyId, role: row.role };
+}
+
+/** The profile that acts for an account when no key is involved (the CLI): its owner. */
+export async function ownerProfile(db: Database, accountId: string): Promise<string | null> {
+  if (!isIdOf('Account', accountId)) return null;
+  const [row] = await db
+    .select({ id: profiles.id })
+    .from(profiles)
+    .where(and(eq(profiles.accountId, accountId), eq(profiles.kind, 'USER')))
+    .orderBy(asc(profiles.createdAt), asc(profiles.id))
+    .limit(1);
+  return row?.id ?? null;
+}

@@ -1,0 +1,29 @@
+import { GraphQLError } from 'graphql';
+import type { Viewer } from './auth.ts';
+import type { Database } from './db/client.ts';
+import { createLoaders, type Loaders } from './loaders.ts';
+
+/** Everything a resolver may use; built per request. */
+export interface Context {
+  requestId: string;
+  db: Database;
+  /** null when the request carries no valid key: only pure introspection then runs. */
+  viewer: Viewer | null;
+  loaders: Loaders;
+}
+
+export function createContext(db: Database, viewer: Viewer | null, requestId: string): Context {
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null) };
+}
+
+export function unauthenticated(): GraphQLError {
+  return new GraphQLError('Authentication required: send `Authorization: Bearer <api key>`.', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+/** The viewer of a request that passed the authentication gate. */
+export function viewerOf(ctx: Context): Viewer {
+  if (!ctx.viewer) throw unauthenticated();
+  return ctx.viewer;
+}

@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Text compared byte-wise on every server. PGlite's default collation is "C"
+ * and a typical server's is not; declaring the columns that order, compare or
+ * key rows as "C" makes sorting, `lower()` (ASCII-only under "C") and
+ * uniqueness identical on both.
+ */
+const ctext = customType<{ data: string }>({
+  dataType: () => 'text COLLATE "C"',
+});
+
+/** Millisecond precision, so a value seen by a client is exactly the value that orders. */
+const createdAt = () =>
+  timestamp('created_at', { precision: 3, withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export type Labels = Record<string, string>;
+
+export const accounts = pgTable('accounts', {
+  id: ctext('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const profiles = pgTable(
+  'profiles',
+  {
+    id: ctext('id').primaryKey(),
+    accountId: ctext('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    kind: text('kind', { enum: ['USER', 'SERVICE_ACCOUNT'] }).notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('profiles_account_idx').on(t.accountId, t.createdAt)],
+);
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: ctext('id').primaryKey(),
+    accountId: ctext('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    profileId: ctext('profile_id')
+      .notNull()
+      .references(() => profiles.id),
+    role: text('role', { enum: ['ADMIN', 'READER'] }).notNull(),
+    /** SHA-256 of the secret part, hex. The secret itself is never stored. */
+    secretHash: text('secret_hash').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { precision: 3, withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('api_keys_account_idx').on(t.accountId)],
+);
+
+export const workspaces = pgTable(
+  'workspaces',
+  {
+    id: ctext('id').primaryKey(),
+    accountId: ctext('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    profileId: ctext('profile_id')
+      .notNull()
+      .references(() => profiles.id),
+    name: ctext('name').notNull(),
+    labels: jsonb('labels').$type<Labels>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Names are unique per account, trimmed (on write) and ASCII case-folded
+    // (lower() under "C" folds ASCII only).
+    uniqueIndex('workspaces_account_name_key').on(t.accountId, sql`lower(${t.name})`),
+    // Keyset order of the workspaces connection.
+    index('workspaces_account_created_idx').on(t.accountId, t.createdAt, t.id),
+  ],
+);
+
+export const modelStatuses = [
+  'MODEL_STATUS_UNSPECIFIED',
+  'MODEL_STATUS_ENABLED',
+  'MODEL_STATUS_DISABLED',
+] as const;
+export type ModelStatus = (typeof modelStatuses)[number];
+
+export const models = pgTable(
+  'models',
+  {
+    id: ctext('id').primaryKey(),
+    accountId: ctext('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    workspaceId: ctext('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    profileId: ctext('profile_id')
+      .notNull()
+      .references(() => profiles.id),
+    name: ctext('name').notNull(),
+    createdAt: createdAt(),
+    bundleKey: text('bundle_key'),
+    externalId: text('external_id'),
+    labels: jsonb('labels').$type<Labels>().notNull().default({}),
+    provider: ctext('provider').notNull(),
+    family: ctext('family').notNull(),
+    inputPricePerMillionTokens: numeric('input_price_per_million_tokens'),
+    outputPricePerMillionTokens: numeric('output_price_per_million_tokens'),
+    maxInputTokens: integer('max_input_tokens'),
+    maxOutputTokens: integer('max_output_tokens'),
+    status: text('status', { enum: modelStatuses }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('models_workspace_provider_family_key').on(t.workspaceId, t.provider, t.family),
+    // One index per keyset order of the models connection; DESC scans them backwards.
+    index('models_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('models_workspace_name_idx').on(t.workspaceId, sql`lower(${t.name})`, t.id),
+    index('models_workspace_provider_idx').on(t.workspaceId, t.provider, t.family, t.id),
+    check('models_status_check', sql`${t.status} in ('MODEL_STATUS_UNSPECIFIED', 'MODEL_STATUS_ENABLED', 'MODEL_STATUS_DISABLED')`),
+  ],
+);
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+export type ModelRow = typeof models.$inferSelect;

@@ -1,0 +1,74 @@
+import DataLoader from 'dataloader';
+import type { Database } from './db/client.ts';
+import { isIdOf } from './db/ids.ts';
+import { workspaces, type ModelRow, type WorkspaceRow } from './db/schema.ts';
+import { anyText } from './db/sql.ts';
+import { countModels, selectModelPages, selectModels, type ModelFilter, type ModelOrderBy } from './models.ts';
+import type { PageWindow } from './pagination.ts';
+import { and, eq } from 'drizzle-orm';
+
+export interface ModelPageKey {
+  workspaceId: string;
+  window: PageWindow;
+  orderBy: ModelOrderBy;
+  filter: ModelFilter;
+}
+
+export interface ModelCountKey {
+  workspaceId: string;
+  filter: ModelFilter;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * Per-request loaders, scoped to one account: nothing they cache outlives the
+ * request or crosses tenants. Without an account (an unauthenticated request
+ * never reaches a resolver, but the type allows it) they find nothing.
+ */
+export function createLoaders(db: Database, accountId: string | null) {
+  const byId = <Row extends { id: string }>(kind: 'Model' | 'Workspace', select: (ids: string[]) => Promise<Row[]>) =>
+    new DataLoader<string, Row | null>(async (keys) => {
+      const ids = accountId ? [...new Set(keys.filter((id) => isIdOf(kind, id)))] : [];
+      const rows = ids.length > 0 ? await select(ids) : [];
+      const found = new Map(rows.map((row) => [row.id, row]));
+      return keys.map((id) => found.get(id) ?? null);
+    });
+
+  const models = byId<ModelRow>('Model', (ids) => selectModels(db, accountId!, ids));
+  const workspacesById = byId<WorkspaceRow>('Workspace', (ids) =>
+    db.select().from(workspaces).where(and(eq(workspaces.accountId, accountId!), anyText(workspaces.id, ids))),
+  );
+
+  // Keys asking for the same window, order and filter share one statement.
+  const grouped = <Key extends { workspaceId: string }, Value>(
+    run: (rest: Omit<Key, 'workspaceId'>, workspaceIds: string[]) => Promise<Map<string, Value>>,
+    missing: Value,
+  ) =>
+    new DataLoader<Key, Value, string>(
+      async (keys) => {
+        if (!accountId) return keys.map(() => missing);
+        const groups = new Map<string, { rest: Omit<Key, 'workspaceId'>; ids: string[] }>();
+        for (const { workspaceId, ...rest } of keys) {
+          const signature = JSON.stringify(rest);
+          const group = groups.get(signature) ?? { rest, ids: [] };
+          group.ids.push(workspaceId);
+          groups.set(signature, group);
+        }
+        const results = new Map<string, Map<string, Value>>();
+        await Promise.all(
+          [...groups].map(async ([signature, { rest, ids }]) => results.set(signature, await run(rest, [...new Set(ids)]))),
+        );
+        return keys.map(({ workspaceId, ...rest }) => results.get(JSON.stringify(rest))?.get(workspaceId) ?? missing);
+      },
+      { cacheKeyFn: (key) => JSON.stringify(key) },
+    );
+
+  const modelPages = grouped<ModelPageKey, ModelRow[]>(
+    ({ window, orderBy, filter }, ids) => selectModelPages(db, accountId!, ids, window, orderBy, filter),
+    [],
+  );
+  const modelCounts = grouped<ModelCountKey, number>(({ filter }, ids) => countModels(db, accountId!, ids, filter), 0);
+
+  return { models, workspaces: workspacesById, modelPages, modelCounts };
+}

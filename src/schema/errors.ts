@@ -1,0 +1,41 @@
+import { builder } from '../builder.ts';
+import type { Problem } from '../validation.ts';
+
+export const UserErrorCode = builder.enumType('UserErrorCode', {
+  description: 'Why a mutation did not apply.',
+  values: {
+    NOT_FOUND: { description: 'The id is malformed, unknown, of another type or owned by another account.' },
+    FORBIDDEN: { description: 'The API key may not do this (reader keys may not mutate).' },
+    INVALID_ARGUMENT: { description: 'An input value breaks a rule; `field` names it.' },
+    CONFLICT: { description: 'The change clashes with existing data, e.g. a duplicate workspace name.' },
+  } as const,
+});
+
+export const UserError = builder.objectRef<Problem>('UserError').implement({
+  description: 'An expected failure of a mutation: nothing was changed.',
+  fields: (t) => ({
+    code: t.expose('code', { type: UserErrorCode, description: 'A machine-readable reason.' }),
+    field: t.exposeStringList('field', {
+      nullable: true,
+      description: 'The path of the offending input field, e.g. ["input", "labels", "0", "key"]; null when no single field is at fault.',
+    }),
+    message: t.exposeString('message', { description: 'A human-readable explanation, safe to show to users.' }),
+  }),
+});
+
+/** A payload's userErrors for a problem, with its field path under `input`. */
+export function userErrors(problem: Problem): Problem[] {
+  return [{ ...problem, field: problem.field ? ['input', ...problem.field] : null }];
+}
+
+export const forbidden: Problem = {
+  code: 'FORBIDDEN',
+  field: null,
+  message: 'This API key has the READER role; mutations need an ADMIN key.',
+};
+
+export const notFound = (field: string[], what: 'model' | 'workspace'): Problem => ({
+  code: 'NOT_FOUND',
+  field,
+  message: `No ${what} with this id exists in this account.`,
+});

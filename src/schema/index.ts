@@ -1,0 +1,9 @@
+import { builder } from '../builder.ts';
+import './errors.ts';
+import './label.ts';
+import './model.ts';
+import './node.ts';
+import './viewer.ts';
+import './workspace.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

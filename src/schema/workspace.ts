@@ -1,0 +1,137 @@
+import { builder } from '../builder.ts';
+import { viewerOf } from '../context.ts';
+import { isIdOf } from '../db/ids.ts';
+import type { WorkspaceRow } from '../db/schema.ts';
+import { modelOrder, type ModelOrderBy } from '../models.ts';
+import { pageWindow, toPage } from '../pagination.ts';
+import { countWorkspaces, createWorkspace, workspacePage } from '../workspaces.ts';
+import type { Problem } from '../validation.ts';
+import { forbidden, UserError, userErrors } from './errors.ts';
+import { Label, LabelInput, labelList } from './label.ts';
+import { ModelFilter, ModelOrder, parseModelFilter } from './model.ts';
+import { Model, Workspace } from './refs.ts';
+
+const DEFAULT_MODEL_ORDER: ModelOrderBy = { field: 'CREATED_AT', direction: 'ASC' };
+
+builder.node(Workspace, {
+  description: "A workspace of an account: it holds the account's models, each enabled or disabled.",
+  id: { resolve: (row) => row.id, description: 'The prefixed ULID of the workspace, e.g. ws_01HX….' },
+  isTypeOf: (value) => isIdOf('Workspace', (value as { id?: unknown }).id as string),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'The name, unique within the account (ignoring ASCII case).' }),
+    accountId: t.exposeString('accountId', { description: 'The owning account (tenant), a prefixed ULID.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the workspace was created.' }),
+    labels: t.field({ type: [Label], description: 'Labels, sorted by key.', resolve: (row) => labelList(row.labels) }),
+    models: t.connection(
+      {
+        type: Model,
+        description: 'The models of this workspace, a page at a time (keyset cursors; default order CREATED_AT ASC).',
+        args: {
+          filter: t.arg({ type: ModelFilter, description: 'Only models matching every condition.' }),
+          orderBy: t.arg({ type: ModelOrder, description: 'The order; default CREATED_AT ASC.' }),
+        },
+        resolve: async (workspace, args, ctx) => {
+          const orderBy = args.orderBy ?? DEFAULT_MODEL_ORDER;
+          // A cursor is valid only for this workspace's connection in this order.
+          const scope = `${workspace.id}:${orderBy.field}:${orderBy.direction}`;
+          const order = modelOrder(orderBy);
+          const window = pageWindow(args, scope, order);
+          const filter = parseModelFilter(args.filter);
+          const rows = await ctx.loaders.modelPages.load({ workspaceId: workspace.id, window, orderBy, filter });
+          for (const row of rows) ctx.loaders.models.prime(row.id, row);
+          return {
+            ...toPage(rows, window, scope, order),
+            // Counted only when a client selects totalCount, batched across workspaces.
+            totalCount: () => ctx.loaders.modelCounts.load({ workspaceId: workspace.id, filter }),
+          };
+        },
+      },
+      {
+        name: 'ModelConnection',
+        description: 'A page of models.',
+        fields: (c) => ({
+          totalCount: c.int({
+            description: 'How many models match the filter in the whole connection (not just this page).',
+            resolve: (connection) => connection.totalCount(),
+          }),
+        }),
+      },
+      { name: 'ModelEdge', description: 'A model and its cursor.' },
+    ),
+  }),
+});
+
+builder.queryFields((t) => ({
+  workspace: t.field({
+    type: Workspace,
+    nullable: true,
+    description: 'A workspace by id; null when the id is malformed, unknown, of another type or owned by another account.',
+    args: { id: t.arg.id({ required: true, description: 'A workspace id, e.g. ws_01HX….' }) },
+    resolve: (_root, { id }, ctx) => ctx.loaders.workspaces.load(id),
+  }),
+  workspaces: t.connection(
+    {
+      type: Workspace,
+      description: "The caller's workspaces, oldest first.",
+      resolve: async (_root, args, ctx) => {
+        const viewer = viewerOf(ctx);
+        const page = await workspacePage(ctx.db, viewer.accountId, args);
+        for (const { node } of page.edges) ctx.loaders.workspaces.prime(node.id, node);
+        return { ...page, totalCount: () => countWorkspaces(ctx.db, viewer.accountId) };
+      },
+    },
+    {
+      name: 'WorkspaceConnection',
+      description: 'A page of workspaces.',
+      fields: (c) => ({
+        totalCount: c.int({
+          description: 'How many workspaces the account has.',
+          resolve: (connection) => connection.totalCount(),
+        }),
+      }),
+    },
+    { name: 'WorkspaceEdge', description: 'A workspace and its cursor.' },
+  ),
+}));
+
+type WorkspacePayload = { workspace: WorkspaceRow | null; userErrors: Problem[] };
+
+builder.relayMutationField(
+  'createWorkspace',
+  {
+    description: 'Input of createWorkspace.',
+    inputFields: (t) => ({
+      name: t.string({ required: true, description: 'The name: 1–100 characters after trimming, unique in the account.' }),
+      labels: t.field({ type: [LabelInput], description: 'Labels of the workspace.' }),
+    }),
+  },
+  {
+    description: 'Creates a workspace seeded with every supported model, enabled.',
+    resolve: async (_root, { input }, ctx): Promise<WorkspacePayload> => {
+      const viewer = viewerOf(ctx);
+      if (viewer.role !== 'ADMIN') return { workspace: null, userErrors: userErrors(forbidden) };
+      const created = await createWorkspace(ctx.db, {
+        accountId: viewer.accountId,
+        profileId: viewer.profileId,
+        name: input.name,
+        labels: input.labels,
+      });
+      if (!created.ok) return { workspace: null, userErrors: userErrors(created.problem) };
+      ctx.loaders.workspaces.prime(created.value.workspace.id, created.value.workspace);
+      return { workspace: created.value.workspace, userErrors: [] };
+    },
+  },
+  {
+    description: 'The result of createWorkspace.',
+    outputFields: (t) => ({
+      workspace: t.field({
+        type: Workspace,
+        nullable: true,
+        description: 'The new workspace; null when userErrors is not empty.',
+        resolve: (payload) => payload.workspace,
+      }),
+      userErrors: t.field({ type: [UserError], description: 'Why nothing was created; empty on success.', resolve: (payload) => payload.userErrors }),
+    }),
+  },
+);
+

@@ -1,0 +1,80 @@
+import { and, count, eq } from 'drizzle-orm';
+import { seedWorkspace } from './catalog.ts';
+import type { Database } from './db/client.ts';
+import { isIdOf, newId } from './db/ids.ts';
+import { workspaces, type WorkspaceRow } from './db/schema.ts';
+import {
+  isTimestamp,
+  pageWindow,
+  toPage,
+  windowConditions,
+  windowOrderBy,
+  type ConnectionArgs,
+  type KeysetOrder,
+  type Page,
+} from './pagination.ts';
+import { fail, normalizeLabels, normalizeName, ok, type Result } from './validation.ts';
+
+export interface CreateWorkspaceInput {
+  accountId: string;
+  profileId: string;
+  name: string;
+  labels?: readonly { key: string; value: string }[] | null;
+}
+
+/**
+ * Creates a workspace seeded with the whole catalog, atomically. A name that
+ * matches another of the account's workspaces (trimmed, ASCII case folded) is
+ * a CONFLICT; `field` paths are relative to the caller's input.
+ */
+export async function createWorkspace(
+  db: Database,
+  input: CreateWorkspaceInput,
+): Promise<Result<{ workspace: WorkspaceRow; modelCount: number }>> {
+  const name = normalizeName(input.name, ['name']);
+  if (!name.ok) return name;
+  const labels = normalizeLabels(input.labels ?? [], ['labels']);
+  if (!labels.ok) return labels;
+
+  return db.transaction(async (tx) => {
+    // The unique index on (account_id, lower(name)) decides conflicts, so two
+    // concurrent creations of one name cannot both succeed.
+    const [workspace] = await tx
+      .insert(workspaces)
+      .values({ id: newId('Workspace'), accountId: input.accountId, profileId: input.profileId, name: name.value, labels: labels.value })
+      .onConflictDoNothing()
+      .returning();
+    if (!workspace) {
+      return fail('CONFLICT', ['name'], `A workspace named "${name.value}" already exists in this account`);
+    }
+    const owner = { accountId: workspace.accountId, workspaceId: workspace.id, profileId: workspace.profileId };
+    const modelCount = await seedWorkspace(tx, owner, workspace.createdAt);
+    return ok({ workspace, modelCount });
+  });
+}
+
+const workspaceOrder: KeysetOrder<WorkspaceRow> = {
+  keys: [
+    { expr: workspaces.createdAt, cast: 'timestamptz', of: (row) => row.createdAt.toISOString(), valid: isTimestamp },
+    { expr: workspaces.id, cast: 'text', of: (row) => row.id, valid: (value) => isIdOf('Workspace', value) },
+  ],
+  descending: false,
+};
+
+/** The account's workspaces, oldest first, as a Relay page. */
+export async function workspacePage(db: Database, accountId: string, args: ConnectionArgs): Promise<Page<WorkspaceRow>> {
+  const scope = 'workspaces';
+  const window = pageWindow(args, scope, workspaceOrder);
+  const rows = await db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.accountId, accountId), ...windowConditions(workspaceOrder, window)))
+    .orderBy(...windowOrderBy(workspaceOrder, window))
+    .limit(window.limit + 1);
+  return toPage(rows, window, scope, workspaceOrder);
+}
+
+export async function countWorkspaces(db: Database, accountId: string): Promise<number> {
+  const [row] = await db.select({ count: count() }).from(workspaces).where(eq(workspaces.accountId, accountId));
+  return row?.count ?? 0;
+}
