@@ -1,0 +1,88 @@
+import { afterAll } from 'vitest';
+import { createAccount, createApiKey, type Role } from '../src/auth.ts';
+import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.ts';
+import { openDatabase, type Database } from '../src/db/client.ts';
+import { createWorkspace } from '../src/workspaces.ts';
+import { createApp, type App } from '../src/yoga.ts';
+
+/** The database under test: the server in DATABASE_URL, else a private in-memory PGlite. */
+export function testTarget(): DatabaseTarget {
+  const target = parseDatabaseUrl(process.env.DATABASE_URL ?? 'pglite://memory');
+  if (typeof target === 'string') throw new Error(target);
+  // Files run in parallel: never share a PGlite directory between them.
+  return target.kind === 'pglite' ? { kind: 'pglite', dataDir: null } : target;
+}
+
+export interface GraphQLResponse<Data = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: Data | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+}
+
+export interface Tenant {
+  accountId: string;
+  profileId: string;
+  adminKey: string;
+  readerKey: string;
+  /** The first workspace, seeded with the catalog. */
+  workspaceId: string;
+}
+
+export interface TestApp {
+  db: Database;
+  yoga: App;
+  /** Sends one GraphQL operation as a client would, through yoga.fetch. */
+  gql<Data = any>(query: string, options?: { key?: string | null; variables?: Record<string, unknown>; operationName?: string }): Promise<GraphQLResponse<Data>>;
+  /** Runs `fn` and returns how many SQL statements it sent, with its result. */
+  countStatements<T>(fn: () => Promise<T>): Promise<{ statements: number; result: T; sql: string[] }>;
+  /** A new account with an admin key, a reader key and one seeded workspace. */
+  tenant(name?: string): Promise<Tenant>;
+}
+
+/** Opens the database and the app for one test file; closes them after it. */
+export async function setupTestApp(): Promise<TestApp> {
+  const log: string[] = [];
+  const handle = await openDatabase(testTarget(), { logger: { logQuery: (query) => void log.push(query) } });
+  const db = handle.db;
+  const yoga = createApp({ db, logging: false });
+  afterAll(() => handle.close());
+
+  let tenants = 0;
+  return {
+    db,
+    yoga,
+    async gql(query, { key, variables, operationName } = {}) {
+      const response = await yoga.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ query, variables, operationName }),
+      });
+      return { status: response.status, headers: response.headers, body: await response.json() };
+    },
+    async countStatements(fn) {
+      const start = log.length;
+      const result = await fn();
+      const sql = log.slice(start);
+      return { statements: sql.length, result, sql };
+    },
+    async tenant(name = `Tenant ${++tenants}`) {
+      const account = unwrap(await createAccount(db, { name }));
+      const reader = unwrap(await createApiKey(db, { accountId: account.accountId, role: 'READER' satisfies Role }));
+      const workspace = unwrap(
+        await createWorkspace(db, { accountId: account.accountId, profileId: account.profileId, name: `${name} workspace` }),
+      );
+      return {
+        accountId: account.accountId,
+        profileId: account.profileId,
+        adminKey: account.apiKey,
+        readerKey: reader.apiKey,
+        workspaceId: workspace.workspace.id,
+      };
+    },
+  };
+}
+
+export function unwrap<T>(result: { ok: true; value: T } | { ok: false; problem: { message: string } }): T {
+  if (!result.ok) throw new Error(result.problem.message);
+  return result.value;
+}
