@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { createLogger, createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { authenticate } from './auth.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
 import type { Database } from './db/client.ts';
@@ -14,17 +14,25 @@ export interface AppOptions {
 /** The GraphQL app: no port, so tests drive it with `yoga.fetch`. */
 export function createApp({ db, logging = true }: AppOptions) {
   const requestIds = new WeakMap<Request, string>();
+  const logger = createLogger(logging ? 'info' : 'silent');
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: { title: 'Workspace models API', headers: JSON.stringify({ Authorization: 'Bearer <api key>' }) },
-    logging,
+    logging: logger,
     maskedErrors: true,
     context: async ({ request }) => {
-      const viewer = await authenticate(db, request.headers.get('authorization'));
-      return createContext(db, viewer, requestIds.get(request) ?? randomUUID());
+      const requestId = requestIds.get(request) ?? randomUUID();
+      let viewer;
+      try {
+        viewer = await authenticate(db, request.headers.get('authorization'));
+      } catch (cause) {
+        // Nothing executed: the whole response fails, with status 500.
+        throw unexpected(logger, requestId, cause, 'authentication', undefined, 500);
+      }
+      return createContext(db, viewer, requestId);
     },
-    plugins: [useRequestId(requestIds), useAuthenticationGate(), useUnexpectedErrors()],
+    plugins: [useRequestId(requestIds), useAuthenticationGate(), useUnexpectedErrors(logger)],
   });
 }
 
@@ -101,12 +109,8 @@ function withRequestId(error: GraphQLError, requestId: string): GraphQLError {
  * request id, and replaced by a masked error carrying only that id. Errors we
  * raise on purpose (GraphQLError with a code) pass through, also with the id.
  */
-function useUnexpectedErrors(): Plugin<Context> {
-  let logger: YogaLogger | undefined;
+function useUnexpectedErrors(logger: YogaLogger): Plugin<Context> {
   return {
-    onYogaInit({ yoga }) {
-      logger = yoga.logger;
-    },
     onExecute({ args }) {
       const { requestId } = args.contextValue;
       return {
@@ -115,14 +119,7 @@ function useUnexpectedErrors(): Plugin<Context> {
           const errors = result.errors.map((error) => {
             const cause = error.originalError;
             if (cause && !(cause instanceof GraphQLError)) {
-              logger?.error(`[${requestId}] unexpected error at ${error.path?.join('.') ?? '?'}`, cause);
-              return new GraphQLError('Unexpected error.', {
-                nodes: error.nodes,
-                source: error.source,
-                positions: error.positions,
-                path: error.path,
-                extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
-              });
+              return unexpected(logger, requestId, cause, error.path?.join('.') ?? 'execution', error);
             }
             return withRequestId(error, requestId);
           });
@@ -131,4 +128,23 @@ function useUnexpectedErrors(): Plugin<Context> {
       };
     },
   };
+}
+
+/** Logs an error that is not the caller's fault and returns its masked form: no message, no stack, no SQL. */
+function unexpected(
+  logger: YogaLogger,
+  requestId: string,
+  cause: unknown,
+  where: string,
+  located?: GraphQLError,
+  status?: number,
+): GraphQLError {
+  logger.error(`[request ${requestId}] unexpected error in ${where}:`, cause);
+  return new GraphQLError('Unexpected error.', {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, ...(status ? { http: { status } } : {}) },
+  });
 }

@@ -35,6 +35,10 @@ export interface TestApp {
   gql<Data = any>(query: string, options?: { key?: string | null; variables?: Record<string, unknown>; operationName?: string }): Promise<GraphQLResponse<Data>>;
   /** Runs `fn` and returns how many SQL statements it sent, with its result. */
   countStatements<T>(fn: () => Promise<T>): Promise<{ statements: number; result: T; sql: string[] }>;
+  /** Calls `hook` before each SQL statement is sent (null removes it). */
+  onStatement(hook: ((sql: string) => void) | null): void;
+  /** Closes this file's database (also done after the file). */
+  close(): Promise<void>;
   /** A new account with an admin key, a reader key and one seeded workspace. */
   tenant(name?: string): Promise<Tenant>;
 }
@@ -42,7 +46,15 @@ export interface TestApp {
 /** Opens the database and the app for one test file; closes them after it. */
 export async function setupTestApp(): Promise<TestApp> {
   const log: string[] = [];
-  const handle = await openDatabase(testTarget(), { logger: { logQuery: (query) => void log.push(query) } });
+  let hook: ((sql: string) => void) | null = null;
+  const handle = await openDatabase(testTarget(), {
+    logger: {
+      logQuery: (query) => {
+        log.push(query);
+        hook?.(query);
+      },
+    },
+  });
   const db = handle.db;
   const yoga = createApp({ db, logging: false });
   afterAll(() => handle.close());
@@ -59,6 +71,10 @@ export async function setupTestApp(): Promise<TestApp> {
       });
       return { status: response.status, headers: response.headers, body: await response.json() };
     },
+    onStatement(next) {
+      hook = next;
+    },
+    close: () => handle.close(),
     async countStatements(fn) {
       const start = log.length;
       const result = await fn();

@@ -47,8 +47,7 @@ export class DataDirInUseError extends Error {
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseHandle> {
-  const handle = target.kind === 'pglite' ? await openPglite(target.dataDir, options) : await openPostgres(target.url, options);
-  return handle;
+  return target.kind === 'pglite' ? openPglite(target.dataDir, options) : openPostgres(target.url, options);
 }
 
 async function openPglite(dataDir: string | null, options: OpenOptions): Promise<DatabaseHandle> {
@@ -62,7 +61,7 @@ async function openPglite(dataDir: string | null, options: OpenOptions): Promise
       kind: 'pglite',
       async close() {
         try {
-          await client.close();
+          if (!client.closed) await client.close();
         } finally {
           releaseLock();
         }
