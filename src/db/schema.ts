@@ -28,6 +28,10 @@ const createdAt = () =>
 
 export type Labels = Record<string, string>;
 
+/** Every row belongs to an account (the tenant) and was created by a profile. */
+const ownedBy = () => ctext('account_id').notNull().references(() => accounts.id);
+const createdBy = () => ctext('profile_id').notNull().references(() => profiles.id);
+
 export const accounts = pgTable('accounts', {
   id: ctext('id').primaryKey(),
   name: text('name').notNull(),
@@ -38,9 +42,7 @@ export const profiles = pgTable(
   'profiles',
   {
     id: ctext('id').primaryKey(),
-    accountId: ctext('account_id')
-      .notNull()
-      .references(() => accounts.id),
+    accountId: ownedBy(),
     kind: text('kind', { enum: ['USER', 'SERVICE_ACCOUNT'] }).notNull(),
     name: text('name').notNull(),
     createdAt: createdAt(),
@@ -52,12 +54,8 @@ export const apiKeys = pgTable(
   'api_keys',
   {
     id: ctext('id').primaryKey(),
-    accountId: ctext('account_id')
-      .notNull()
-      .references(() => accounts.id),
-    profileId: ctext('profile_id')
-      .notNull()
-      .references(() => profiles.id),
+    accountId: ownedBy(),
+    profileId: createdBy(),
     role: text('role', { enum: ['ADMIN', 'READER'] }).notNull(),
     /** SHA-256 of the secret part, hex. The secret itself is never stored. */
     secretHash: text('secret_hash').notNull(),
@@ -71,12 +69,8 @@ export const workspaces = pgTable(
   'workspaces',
   {
     id: ctext('id').primaryKey(),
-    accountId: ctext('account_id')
-      .notNull()
-      .references(() => accounts.id),
-    profileId: ctext('profile_id')
-      .notNull()
-      .references(() => profiles.id),
+    accountId: ownedBy(),
+    profileId: createdBy(),
     name: ctext('name').notNull(),
     labels: jsonb('labels').$type<Labels>().notNull().default({}),
     createdAt: createdAt(),
@@ -101,15 +95,11 @@ export const models = pgTable(
   'models',
   {
     id: ctext('id').primaryKey(),
-    accountId: ctext('account_id')
-      .notNull()
-      .references(() => accounts.id),
+    accountId: ownedBy(),
     workspaceId: ctext('workspace_id')
       .notNull()
       .references(() => workspaces.id),
-    profileId: ctext('profile_id')
-      .notNull()
-      .references(() => profiles.id),
+    profileId: createdBy(),
     name: ctext('name').notNull(),
     createdAt: createdAt(),
     bundleKey: text('bundle_key'),
