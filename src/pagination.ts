@@ -133,5 +133,12 @@ export function toPage<Row>(rows: readonly Row[], window: PageWindow, scope: str
 }
 
 /** A key's validators. */
-export const isTimestamp = (value: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value));
+// Date.parse accepts days that do not exist (Feb 30 rolls over) and year 0,
+// which PostgreSQL refuses: only a value that survives the round trip is a key.
+export const isTimestamp = (value: string) =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !value.startsWith('0000') && safeIso(value) === value;
+const safeIso = (value: string) => {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+};
 export const isText = (value: string) => value.length <= 1024 && !value.includes('\0') && value.isWellFormed();
