@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { createAccount, createApiKey, ownerProfile, revokeApiKey, type Role } from './auth.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirInUseError, openDatabase, type Database } from './db/client.ts';
-import type { Result } from './validation.ts';
+import { idPrefixes, isIdOf, type IdKind } from './db/ids.ts';
+import { normalizeName, type Result } from './validation.ts';
 import { createWorkspace } from './workspaces.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -23,13 +24,22 @@ interface Command {
   run(db: Database, values: Record<string, string>): Promise<Result<object>>;
 }
 
+const nameProblem = (name: string) => {
+  const checked = normalizeName(name, ['--name']);
+  return checked.ok ? null : checked.problem.message;
+};
+const idProblem = (option: string, kind: IdKind, value: string) =>
+  isIdOf(kind, value) ? null : `--${option} must be ${kind === 'ApiKey' ? 'an API key' : 'an account'} id (${idPrefixes[kind]}_…), got "${value}"`;
+
 const commands: Record<string, Command> = {
   'account create': {
     options: ['name'],
+    check: ({ name }) => nameProblem(name!),
     run: (db, { name }) => createAccount(db, { name: name! }),
   },
   'workspace create': {
     options: ['account', 'name'],
+    check: ({ account, name }) => idProblem('account', 'Account', account!) ?? nameProblem(name!),
     run: async (db, { account, name }) => {
       const profileId = await ownerProfile(db, account!);
       if (!profileId) return { ok: false, problem: { code: 'NOT_FOUND', field: ['account'], message: `No account ${account}` } };
@@ -39,7 +49,8 @@ const commands: Record<string, Command> = {
   },
   'api-key create': {
     options: ['account', 'role'],
-    check: ({ role }) => (role === 'admin' || role === 'reader' ? null : `--role must be admin or reader, got "${role}"`),
+    check: ({ account, role }) =>
+      idProblem('account', 'Account', account!) ?? (role === 'admin' || role === 'reader' ? null : `--role must be admin or reader, got "${role}"`),
     run: async (db, { account, role }) => {
       const created = await createApiKey(db, { accountId: account!, role: role!.toUpperCase() as Role });
       return created.ok ? { ok: true, value: { apiKeyId: created.value.apiKeyId, apiKey: created.value.apiKey } } : created;
@@ -47,6 +58,7 @@ const commands: Record<string, Command> = {
   },
   'api-key revoke': {
     options: ['id'],
+    check: ({ id }) => idProblem('id', 'ApiKey', id!),
     run: (db, { id }) => revokeApiKey(db, id!),
   },
 };

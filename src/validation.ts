@@ -51,7 +51,8 @@ export function normalizeName(raw: string, field: string[]): Result<string> {
 /** Labels as a map with keys in sorted order, validated pair by pair. */
 export function normalizeLabels(pairs: readonly { key: string; value: string }[], field: string[]): Result<Labels> {
   if (pairs.length > LABELS_MAX) return invalid(field, `must have at most ${LABELS_MAX} pairs (got ${pairs.length})`);
-  const labels: Labels = {};
+  // A Map, not an object literal: a key such as "__proto__" must stay an ordinary key.
+  const labels = new Map<string, string>();
   for (const [index, { key, value }] of pairs.entries()) {
     const at = [...field, String(index)];
     const keyText = checkText(key, [...at, 'key']);
@@ -59,19 +60,14 @@ export function normalizeLabels(pairs: readonly { key: string; value: string }[]
     if (!LABEL_KEY.test(key)) {
       return invalid([...at, 'key'], 'must be 1–63 characters of lower-case letters, digits, ".", "_", "/" or "-"');
     }
-    if (Object.hasOwn(labels, key)) return invalid([...at, 'key'], `repeats the key "${key}"; keys must be distinct`);
+    if (labels.has(key)) return invalid([...at, 'key'], `repeats the key "${key}"; keys must be distinct`);
     const valueText = checkText(value, [...at, 'value']);
     if (!valueText.ok) return valueText;
     if (codePoints(value) > LABEL_VALUE_MAX) return invalid([...at, 'value'], `must be at most ${LABEL_VALUE_MAX} characters`);
-    labels[key] = value;
+    labels.set(key, value);
   }
-  return ok(sortLabels(labels));
-}
-
-export function sortLabels(labels: Labels): Labels {
-  const sorted: Labels = {};
-  for (const key of Object.keys(labels).sort()) sorted[key] = labels[key]!;
-  return sorted;
+  // Object.fromEntries defines own properties, "__proto__" included.
+  return ok(Object.fromEntries([...labels].sort(([a], [b]) => (a < b ? -1 : 1))));
 }
 
 /** ASCII-only case folding: what lower() does under the "C" collation. */

@@ -1,0 +1,214 @@
+/**
+ * The server as an operator starts it (`node --import tsx src/server.ts`, PORT=0),
+ * in a real child process: the PGlite data-directory lock, the first start on
+ * an empty database, SIGTERM, and a start against PostgreSQL when the run has one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { count } from 'drizzle-orm';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createAccount } from '../src/auth.ts';
+import { catalog } from '../src/catalog.ts';
+import { openDatabase } from '../src/db/client.ts';
+import { accounts } from '../src/db/schema.ts';
+import { testTarget, unwrap } from './helpers.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'server-test-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// ---------------------------------------------------------------------------
+// Child processes, each bounded and killed after its test
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface Child {
+  process: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<Exit>;
+}
+
+const children = new Set<ChildProcess>();
+const killGroup = (child: ChildProcess) => {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
+afterEach(() => children.forEach(killGroup));
+
+function start(command: string, args: string[], env: Record<string, string>): Child {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Resolves with the exit, or with `null` if the process is still running after `ms`. */
+const within = (child: Child, ms: number) =>
+  Promise.race([child.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms).unref())]);
+
+/** `npm run cli -- ...args`, killed after 30 s. */
+async function runCli(args: string[], databaseUrl: string) {
+  const started = performance.now();
+  const child = start('npm', ['run', 'cli', '--', ...args], { DATABASE_URL: databaseUrl });
+  const exit = (await within(child, 30_000)) ?? (killGroup(child.process), await child.exited);
+  return { ...exit, stdout: child.stdout(), stderr: child.stderr(), ms: performance.now() - started };
+}
+
+interface Server extends Child {
+  url: string;
+  /** SIGTERM; resolves with the exit, or null if the server is still up after 10 s. */
+  stop(): Promise<Exit | null>;
+}
+
+/** Starts the server on a free port and waits (at most 60 s) for it to print its address. */
+async function startServer(databaseUrl: string): Promise<Server> {
+  const child = start('node', ['--import', 'tsx', 'src/server.ts'], { DATABASE_URL: databaseUrl, PORT: '0' });
+  const address = /GraphQL API and GraphiQL at (http:\/\/localhost:\d+\/graphql)/;
+  const deadline = performance.now() + 60_000;
+  while (!address.test(child.stdout())) {
+    const exit = await within(child, 50);
+    if (exit) throw new Error(`The server exited (${JSON.stringify(exit)}) before listening:\n${child.stdout()}\n${child.stderr()}`);
+    if (performance.now() > deadline) throw new Error(`The server did not listen within 60 s:\n${child.stdout()}\n${child.stderr()}`);
+  }
+  return {
+    ...child,
+    url: address.exec(child.stdout())![1]!,
+    stop() {
+      child.process.kill('SIGTERM');
+      return within(child, 10_000);
+    },
+  };
+}
+
+async function post(url: string, query: string, key?: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] } };
+}
+
+async function countAccounts(dataDir: string): Promise<{ accounts: number }> {
+  const handle = await openDatabase({ kind: 'pglite', dataDir });
+  try {
+    const [row] = await handle.db.select({ accounts: count() }).from(accounts);
+    return row!;
+  } finally {
+    await handle.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// PGlite is a rule of its own: these always run on temporary PGlite directories.
+
+describe('the PGlite data-directory lock', () => {
+  const dataDir = path.join(tmp, 'locked');
+  const url = `pglite://${dataDir}`;
+
+  it('makes the CLI fail at once, touching nothing, while the server runs', async () => {
+    const server = await startServer(url);
+    expect(fs.readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(server.process.pid));
+
+    const cli = await runCli(['account', 'create', '--name', 'Intruder'], url);
+    expect(cli.ms).toBeLessThan(10_000);
+    expect(cli.signal).toBeNull();
+    expect(cli.code).not.toBe(0);
+    expect(cli.stdout).toBe('');
+    expect(cli.stderr).toMatch(/data directory .* is in use/i);
+
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+    expect(await countAccounts(dataDir)).toEqual({ accounts: 1 }); // the demo account only
+  });
+
+  it('does not block on a lock left by a process that has exited', async () => {
+    const dead = start('node', ['-e', ''], {});
+    expect(await within(dead, 10_000)).toEqual({ code: 0, signal: null });
+    fs.writeFileSync(`${dataDir}.lock`, String(dead.process.pid));
+
+    const cli = await runCli(['account', 'create', '--name', 'After a crash'], url);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toHaveProperty('accountId');
+    expect(fs.existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+});
+
+describe('the server on an empty PGlite directory', () => {
+  const dataDir = path.join(tmp, 'empty');
+  const url = `pglite://${dataDir}`;
+  const query = '{ viewer { role } workspaces { totalCount nodes { models { totalCount } } } }';
+  let demoKey: string;
+
+  it('prints its address and a demo admin key, serves GraphiQL and the API, and stops on SIGTERM', async () => {
+    const server = await startServer(url);
+    const deadline = performance.now() + 5_000;
+    while (!/admin key: \S+/.test(server.stdout()) && performance.now() < deadline) await within(server, 50);
+    demoKey = /admin key: (\S+)/.exec(server.stdout())?.[1] ?? '';
+    expect(demoKey, server.stdout()).toMatch(/^key_[0-9A-Z]{26}\.\S+$/);
+
+    const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toMatch(/graphiql/i);
+
+    const demo = await post(server.url, query, demoKey);
+    expect(demo.status).toBe(200);
+    expect(demo.body).toEqual({
+      data: { viewer: { role: 'ADMIN' }, workspaces: { totalCount: 1, nodes: [{ models: { totalCount: catalog.length } }] } },
+    });
+
+    const anonymous = await post(server.url, query);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+    expect(fs.existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+
+  it('starts again on the same directory without a new demo key, and the old key still works', async () => {
+    const server = await startServer(url);
+    const demo = await post(server.url, query, demoKey);
+    expect(demo.status).toBe(200);
+    expect(demo.body.data.viewer).toEqual({ role: 'ADMIN' });
+    expect(demo.body.data.workspaces.totalCount).toBe(1);
+
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+    expect(server.stdout()).not.toMatch(/admin key/i);
+    expect(fs.existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+});
+
+describe.runIf(testTarget().kind === 'postgres')('the server on the PostgreSQL server in DATABASE_URL', () => {
+  it('serves a key created in-process, and stops on SIGTERM', async () => {
+    const target = testTarget();
+    const handle = await openDatabase(target);
+    const account = await createAccount(handle.db, { name: 'Server test' }).then(unwrap).finally(() => handle.close());
+
+    const server = await startServer(target.kind === 'postgres' ? target.url : '');
+    const response = await post(server.url, '{ viewer { role accountId profileId } }', account.apiKey);
+    expect(response.status).toBe(200);
+    expect(response.body.data.viewer).toEqual({ role: 'ADMIN', accountId: account.accountId, profileId: account.profileId });
+
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+  });
+});
