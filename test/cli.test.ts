@@ -5,11 +5,9 @@
  * checked in-process through the app, after the CLI has exited (PGlite allows
  * one process per data directory).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalog } from '../src/catalog.ts';
@@ -17,8 +15,8 @@ import type { DatabaseTarget } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { createApp, type App } from '../src/yoga.ts';
 import { testTarget } from './helpers.ts';
+import { killAll, runCli as runCliIn, type CliResult } from './processes.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -29,49 +27,8 @@ const DATABASE_URL = target.kind === 'postgres' ? target.url : `pglite://${targe
 // ---------------------------------------------------------------------------
 // Running the CLI
 
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-const running = new Set<ChildProcess>();
-// npm runs the CLI through a shell: kill the whole process group.
-const killGroup = (child: ChildProcess) => {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-};
-afterAll(() => running.forEach(killGroup));
-
-/** `npm run cli -- ...args`, bounded by a timeout after which its process group is killed. */
-function runCli(args: string[], databaseUrl = DATABASE_URL, timeoutMs = 30_000): Promise<CliResult> {
-  const started = performance.now();
-  const child = spawn('npm', ['run', 'cli', '--', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => killGroup(child), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
-    });
-  });
-}
+afterAll(killAll);
+const runCli = (args: string[], databaseUrl = DATABASE_URL) => runCliIn(args, databaseUrl);
 
 /** A success: exit 0, no error on stderr, and stdout exactly one line holding one JSON object. */
 function succeeded(result: CliResult): Record<string, unknown> {

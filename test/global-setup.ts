@@ -7,7 +7,7 @@ import { openDatabase } from '../src/db/client.ts';
  * an empty in-memory database and migrate it themselves.
  */
 export default async function setup() {
-  const target = parseDatabaseUrl(process.env.DATABASE_URL ?? 'pglite://memory');
+  const target = parseDatabaseUrl(process.env.DATABASE_URL || 'pglite://memory');
   if (typeof target === 'string') throw new Error(target);
   console.log(`Tests run against ${target.kind === 'postgres' ? 'the PostgreSQL server in DATABASE_URL' : 'embedded PGlite (in memory)'}`);
   if (target.kind === 'postgres') await (await openDatabase(target)).close();

@@ -7,7 +7,7 @@ import { createApp, type App } from '../src/yoga.ts';
 
 /** The database under test: the server in DATABASE_URL, else a private in-memory PGlite. */
 export function testTarget(): DatabaseTarget {
-  const target = parseDatabaseUrl(process.env.DATABASE_URL ?? 'pglite://memory');
+  const target = parseDatabaseUrl(process.env.DATABASE_URL || 'pglite://memory');
   if (typeof target === 'string') throw new Error(target);
   // Files run in parallel: never share a PGlite directory between them.
   return target.kind === 'pglite' ? { kind: 'pglite', dataDir: null } : target;

@@ -3,11 +3,9 @@
  * in a real child process: the PGlite data-directory lock, the first start on
  * an empty database, SIGTERM, and a start against PostgreSQL when the run has one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { count } from 'drizzle-orm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/auth.ts';
@@ -15,64 +13,15 @@ import { catalog } from '../src/catalog.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { accounts } from '../src/db/schema.ts';
 import { testTarget, unwrap } from './helpers.ts';
+import { killAll, runCli, start, within, type Child, type Exit } from './processes.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'server-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 // ---------------------------------------------------------------------------
 // Child processes, each bounded and killed after its test
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface Child {
-  process: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<Exit>;
-}
-
-const children = new Set<ChildProcess>();
-const killGroup = (child: ChildProcess) => {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-};
-afterEach(() => children.forEach(killGroup));
-
-function start(command: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Resolves with the exit, or with `null` if the process is still running after `ms`. */
-const within = (child: Child, ms: number) =>
-  Promise.race([child.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms).unref())]);
-
-/** `npm run cli -- ...args`, killed after 30 s. */
-async function runCli(args: string[], databaseUrl: string) {
-  const started = performance.now();
-  const child = start('npm', ['run', 'cli', '--', ...args], { DATABASE_URL: databaseUrl });
-  const exit = (await within(child, 30_000)) ?? (killGroup(child.process), await child.exited);
-  return { ...exit, stdout: child.stdout(), stderr: child.stderr(), ms: performance.now() - started };
-}
+afterEach(killAll);
 
 interface Server extends Child {
   url: string;

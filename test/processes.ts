@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Real child processes for the CLI and server tests: each bounded in time, and killed with its group. */
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface Child {
+  process: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<Exit>;
+}
+
+export interface CliResult extends Exit {
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+const children = new Set<ChildProcess>();
+
+// npm runs the CLI through a shell: kill the whole process group.
+export function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Kills every child still running (for afterAll / afterEach). */
+export function killAll(): void {
+  children.forEach(killGroup);
+}
+
+export function start(command: string, args: string[], env: Record<string, string>): Child {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Resolves with the exit, or with `null` if the process is still running after `ms`. */
+export const within = (child: Child, ms: number): Promise<Exit | null> =>
+  Promise.race([child.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms).unref())]);
+
+/** `npm run cli -- ...args` against `databaseUrl`, killed after `timeoutMs`. */
+export async function runCli(args: string[], databaseUrl: string, timeoutMs = 30_000): Promise<CliResult> {
+  const started = performance.now();
+  const child = start('npm', ['run', 'cli', '--', ...args], { DATABASE_URL: databaseUrl });
+  const exit = (await within(child, timeoutMs)) ?? (killGroup(child.process), await child.exited);
+  return { ...exit, stdout: child.stdout(), stderr: child.stderr(), ms: performance.now() - started };
+}
