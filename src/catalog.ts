@@ -43,17 +43,6 @@ export const catalog: readonly CatalogModel[] = [
   { provider: 'meta', family: 'llama-4-maverick', name: 'Llama 4 Maverick', inputPricePerMillionTokens: '27', outputPricePerMillionTokens: '85', maxInputTokens: 1_048_576, maxOutputTokens: 1_048_576 },
 ];
 
-/** The catalog fields a sync may overwrite: never status, labels or identity. */
-function catalogFields(entry: CatalogModel) {
-  return {
-    name: entry.name,
-    inputPricePerMillionTokens: entry.inputPricePerMillionTokens,
-    outputPricePerMillionTokens: entry.outputPricePerMillionTokens,
-    maxInputTokens: entry.maxInputTokens,
-    maxOutputTokens: entry.maxOutputTokens,
-  };
-}
-
 function catalogRow(
   entry: CatalogModel,
   owner: { accountId: string; workspaceId: string; profileId: string },
@@ -62,13 +51,11 @@ function catalogRow(
   return {
     id: newId('Model'),
     ...owner,
-    ...catalogFields(entry),
+    ...entry,
     createdAt,
     bundleKey: null,
     externalId: `${entry.provider}/${entry.family}`,
     labels: {},
-    provider: entry.provider,
-    family: entry.family,
     status: 'MODEL_STATUS_ENABLED',
   };
 }
@@ -118,7 +105,7 @@ export async function syncCatalog(db: Database): Promise<{ updated: number; adde
 
     // Workspaces missing some catalog entry; usually none, so this is one cheap statement.
     const missing = await tx
-      .select({ workspaceId: workspaces.id, accountId: workspaces.accountId, profileId: workspaces.profileId, have: sql<number>`count(${models.id})::int` })
+      .select({ workspaceId: workspaces.id, accountId: workspaces.accountId, profileId: workspaces.profileId })
       .from(workspaces)
       .leftJoin(models, eq(models.workspaceId, workspaces.id))
       .groupBy(workspaces.id)
@@ -126,7 +113,7 @@ export async function syncCatalog(db: Database): Promise<{ updated: number; adde
     let added = 0;
     const now = new Date();
     for (const owner of missing) {
-      const rows = catalog.map((entry) => catalogRow(entry, { workspaceId: owner.workspaceId, accountId: owner.accountId, profileId: owner.profileId }, now));
+      const rows = catalog.map((entry) => catalogRow(entry, owner, now));
       const inserted = await tx.insert(models).values(rows).onConflictDoNothing().returning({ id: models.id });
       added += inserted.length;
     }

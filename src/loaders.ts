@@ -1,11 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Database } from './db/client.ts';
 import { isIdOf } from './db/ids.ts';
-import { workspaces, type ModelRow, type WorkspaceRow } from './db/schema.ts';
-import { anyText } from './db/sql.ts';
+import type { ModelRow, WorkspaceRow } from './db/schema.ts';
 import { countModels, selectModelPages, selectModels, type ModelFilter, type ModelOrderBy } from './models.ts';
 import type { PageWindow } from './pagination.ts';
-import { and, eq } from 'drizzle-orm';
+import { selectWorkspaces } from './workspaces.ts';
 
 export interface ModelPageKey {
   workspaceId: string;
@@ -27,22 +26,21 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * never reaches a resolver, but the type allows it) they find nothing.
  */
 export function createLoaders(db: Database, accountId: string | null) {
-  const byId = <Row extends { id: string }>(kind: 'Model' | 'Workspace', select: (ids: string[]) => Promise<Row[]>) =>
+  // Ids of another type or malformed never reach the database.
+  const byId = <Row extends { id: string }>(
+    kind: 'Model' | 'Workspace',
+    select: (db: Database, accountId: string, ids: string[]) => Promise<Row[]>,
+  ) =>
     new DataLoader<string, Row | null>(async (keys) => {
-      const ids = accountId ? [...new Set(keys.filter((id) => isIdOf(kind, id)))] : [];
-      const rows = ids.length > 0 ? await select(ids) : [];
+      const ids = [...new Set(keys.filter((id) => isIdOf(kind, id)))];
+      const rows = accountId && ids.length > 0 ? await select(db, accountId, ids) : [];
       const found = new Map(rows.map((row) => [row.id, row]));
       return keys.map((id) => found.get(id) ?? null);
     });
 
-  const models = byId<ModelRow>('Model', (ids) => selectModels(db, accountId!, ids));
-  const workspacesById = byId<WorkspaceRow>('Workspace', (ids) =>
-    db.select().from(workspaces).where(and(eq(workspaces.accountId, accountId!), anyText(workspaces.id, ids))),
-  );
-
   // Keys asking for the same window, order and filter share one statement.
   const grouped = <Key extends { workspaceId: string }, Value>(
-    run: (rest: Omit<Key, 'workspaceId'>, workspaceIds: string[]) => Promise<Map<string, Value>>,
+    run: (accountId: string, rest: Omit<Key, 'workspaceId'>, workspaceIds: string[]) => Promise<Map<string, Value>>,
     missing: Value,
   ) =>
     new DataLoader<Key, Value, string>(
@@ -57,18 +55,20 @@ export function createLoaders(db: Database, accountId: string | null) {
         }
         const results = new Map<string, Map<string, Value>>();
         await Promise.all(
-          [...groups].map(async ([signature, { rest, ids }]) => results.set(signature, await run(rest, [...new Set(ids)]))),
+          [...groups].map(async ([signature, { rest, ids }]) => results.set(signature, await run(accountId, rest, [...new Set(ids)]))),
         );
         return keys.map(({ workspaceId, ...rest }) => results.get(JSON.stringify(rest))?.get(workspaceId) ?? missing);
       },
       { cacheKeyFn: (key) => JSON.stringify(key) },
     );
 
-  const modelPages = grouped<ModelPageKey, ModelRow[]>(
-    ({ window, orderBy, filter }, ids) => selectModelPages(db, accountId!, ids, window, orderBy, filter),
-    [],
-  );
-  const modelCounts = grouped<ModelCountKey, number>(({ filter }, ids) => countModels(db, accountId!, ids, filter), 0);
-
-  return { models, workspaces: workspacesById, modelPages, modelCounts };
+  return {
+    models: byId<ModelRow>('Model', selectModels),
+    workspaces: byId<WorkspaceRow>('Workspace', selectWorkspaces),
+    modelPages: grouped<ModelPageKey, ModelRow[]>(
+      (accountId, { window, orderBy, filter }, ids) => selectModelPages(db, accountId, ids, window, orderBy, filter),
+      [],
+    ),
+    modelCounts: grouped<ModelCountKey, number>((accountId, { filter }, ids) => countModels(db, accountId, ids, filter), 0),
+  };
 }

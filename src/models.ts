@@ -24,9 +24,8 @@ export interface ModelFilter {
   search?: string;
 }
 
-const text = (expr: SQL | typeof models.id, of: (row: ModelRow) => string): SortKey<ModelRow> => ({ expr, cast: 'text', of, valid: isText });
-const byId = text(models.id, (row) => row.id);
-byId.valid = (value) => isIdOf('Model', value);
+const text = (expr: SQL, of: (row: ModelRow) => string): SortKey<ModelRow> => ({ expr, cast: 'text', of, valid: isText });
+const byId: SortKey<ModelRow> = { expr: models.id, cast: 'text', of: (row) => row.id, valid: (value) => isIdOf('Model', value) };
 
 const sortKeys: Record<ModelOrderField, SortKey<ModelRow>[]> = {
   CREATED_AT: [{ expr: models.createdAt, cast: 'timestamptz', of: (row) => row.createdAt.toISOString(), valid: isTimestamp }, byId],

@@ -3,6 +3,7 @@ import { seedWorkspace } from './catalog.ts';
 import type { Database } from './db/client.ts';
 import { isIdOf, newId } from './db/ids.ts';
 import { workspaces, type WorkspaceRow } from './db/schema.ts';
+import { anyText } from './db/sql.ts';
 import {
   isTimestamp,
   pageWindow,
@@ -72,6 +73,14 @@ export async function workspacePage(db: Database, accountId: string, args: Conne
     .orderBy(...windowOrderBy(workspaceOrder, window))
     .limit(window.limit + 1);
   return toPage(rows, window, scope, workspaceOrder);
+}
+
+/** The account's workspaces with these ids; unknown and foreign ids are simply absent. */
+export function selectWorkspaces(db: Database, accountId: string, ids: readonly string[]): Promise<WorkspaceRow[]> {
+  return db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.accountId, accountId), anyText(workspaces.id, ids)));
 }
 
 export async function countWorkspaces(db: Database, accountId: string): Promise<number> {
