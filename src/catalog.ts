@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from './db/client.ts';
 import { newId } from './db/ids.ts';
-import { models, workspaces, type ModelRow } from './db/schema.ts';
+import { models, workspaces } from './db/schema.ts';
 import { textArray } from './db/sql.ts';
 
 export interface CatalogModel {
@@ -47,7 +47,7 @@ function catalogRow(
   entry: CatalogModel,
   owner: { accountId: string; workspaceId: string; profileId: string },
   createdAt: Date,
-): ModelRow {
+): typeof models.$inferInsert {
   return {
     id: newId('Model'),
     ...owner,

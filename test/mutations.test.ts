@@ -365,3 +365,30 @@ describe('createWorkspace', () => {
     ]);
   });
 });
+
+describe('metadata.revision', () => {
+  const REVISION = /* GraphQL */ `
+    mutation Revise($status: SetModelStatusInput!, $labels: SetModelLabelsInput!) {
+      status: setModelStatus(input: $status) { model { metadata { revision } } }
+      labels: setModelLabels(input: $labels) { model { metadata { revision } } }
+    }
+  `;
+
+  it('starts at 1, moves by one per real change, and not on a write that changes nothing', async () => {
+    const tenant = await app.tenant();
+    const [id] = await modelIds(tenant, 1);
+    const read = async () => (await admin(tenant, `query R($id: ID!) { model(id: $id) { metadata { revision } } }`, { id })).model.metadata.revision;
+    expect(await read()).toBe(1);
+    const revise = (status: string, labels: Label[]) => admin(tenant, REVISION, { status: { id, status }, labels: { id, labels } });
+    expect(await revise('MODEL_STATUS_DISABLED', [{ key: 'a', value: '1' }])).toEqual({
+      status: { model: { metadata: { revision: 2 } } },
+      labels: { model: { metadata: { revision: 3 } } },
+    });
+    // The same values again: nothing changes, the revision stays.
+    expect(await revise('MODEL_STATUS_DISABLED', [{ key: 'a', value: '1' }])).toEqual({
+      status: { model: { metadata: { revision: 3 } } },
+      labels: { model: { metadata: { revision: 3 } } },
+    });
+    expect(await read()).toBe(3);
+  });
+});

@@ -112,6 +112,8 @@ export const models = pgTable(
     maxInputTokens: integer('max_input_tokens'),
     maxOutputTokens: integer('max_output_tokens'),
     status: text('status', { enum: modelStatuses }).notNull(),
+    /** Increases by one with every change that alters the row; never on a no-op. */
+    revision: integer('revision').notNull().default(1),
   },
   (t) => [
     uniqueIndex('models_workspace_provider_family_key').on(t.workspaceId, t.provider, t.family),

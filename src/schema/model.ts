@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { viewerOf } from '../context.ts';
@@ -35,6 +35,10 @@ const ResourceMetadata = builder.objectRef<ModelRow>('ResourceMetadata').impleme
       description: 'The id in an external system; for catalog models, "provider/family".',
     }),
     labels: t.field({ type: [Label], description: 'Labels, sorted by key.', resolve: (row) => labelList(row.labels) }),
+    revision: t.exposeInt('revision', {
+      description:
+        'Starts at 1 and increases by one with every change to the resource (a write that changes nothing leaves it): order observations and detect concurrent changes with it.',
+    }),
   }),
 });
 
@@ -180,9 +184,15 @@ async function updateModel(ctx: Context, id: string, changes: () => Result<Model
   const validated = changes();
   if (!validated.ok) return failed(validated.problem);
   if (!isIdOf('Model', id)) return failed(notFound(['id'], 'model'));
+  const { status, labels } = validated.value;
+  // The revision moves only when a value really changes: repeating a write is a no-op.
+  const differs = [
+    ...(status !== undefined ? [sql`${models.status} is distinct from ${status}::text`] : []),
+    ...(labels !== undefined ? [sql`${models.labels} is distinct from ${JSON.stringify(labels)}::jsonb`] : []),
+  ];
   const [row] = await ctx.db
     .update(models)
-    .set(validated.value)
+    .set({ ...validated.value, revision: sql`${models.revision} + (${sql.join(differs, sql` or `)})::int` })
     .where(and(eq(models.id, id), eq(models.accountId, viewer.accountId)))
     .returning();
   if (!row) return failed(notFound(['id'], 'model'));
