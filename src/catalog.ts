@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './db/client.ts';
 import { newId } from './db/ids.ts';
-import { models, workspaces } from './db/schema.ts';
+import { models, workspaces, type ModelRow } from './db/schema.ts';
 import { textArray } from './db/sql.ts';
 
 export interface CatalogModel {
@@ -43,11 +43,9 @@ export const catalog: readonly CatalogModel[] = [
   { provider: 'meta', family: 'llama-4-maverick', name: 'Llama 4 Maverick', inputPricePerMillionTokens: '27', outputPricePerMillionTokens: '85', maxInputTokens: 1_048_576, maxOutputTokens: 1_048_576 },
 ];
 
-function catalogRow(
-  entry: CatalogModel,
-  owner: { accountId: string; workspaceId: string; profileId: string },
-  createdAt: Date,
-): typeof models.$inferInsert {
+type Owner = { accountId: string; workspaceId: string; profileId: string };
+
+function catalogRow(entry: CatalogModel, owner: Owner, createdAt: Date): ModelRow {
   return {
     id: newId('Model'),
     ...owner,
@@ -57,18 +55,22 @@ function catalogRow(
     externalId: `${entry.provider}/${entry.family}`,
     labels: {},
     status: 'MODEL_STATUS_ENABLED',
+    revision: 1,
   };
 }
 
-/** Seeds a new workspace with the whole catalog, enabled, in one statement. */
-export async function seedWorkspace(
-  db: Database,
-  owner: { accountId: string; workspaceId: string; profileId: string },
-  createdAt: Date,
-): Promise<number> {
-  const rows = catalog.map((entry) => catalogRow(entry, owner, createdAt));
-  await db.insert(models).values(rows);
-  return rows.length;
+/**
+ * The catalog models of a workspace as rows of `models`, for
+ * `insert into models select * from <this>`: one jsonb parameter whose keys are
+ * the column names, so the statement text is the same for every workspace.
+ */
+export function catalogRowsFor(owner: Owner, createdAt: Date): SQL {
+  const columns = Object.entries(getTableColumns(models));
+  const rows = catalog.map((entry) => {
+    const row = catalogRow(entry, owner, createdAt);
+    return Object.fromEntries(columns.map(([key, column]) => [column.name, row[key as keyof ModelRow]]));
+  });
+  return sql`jsonb_populate_recordset(null::${models}, ${JSON.stringify(rows)}::jsonb)`;
 }
 
 /**
@@ -77,46 +79,46 @@ export async function seedWorkspace(
  * status and never deletes. Returns how many rows it changed.
  */
 export async function syncCatalog(db: Database): Promise<{ updated: number; added: number }> {
-  return db.transaction(async (tx) => {
-    // The catalog travels as one jsonb parameter, so the statement text never changes.
-    const entries = sql`jsonb_to_recordset(${JSON.stringify(catalog)}::jsonb) as c(
-      provider text, family text, name text, "inputPricePerMillionTokens" numeric,
-      "outputPricePerMillionTokens" numeric, "maxInputTokens" integer, "maxOutputTokens" integer)`;
-    const changed = await tx
-      .update(models)
-      .set({
-        name: sql`c.name`,
-        inputPricePerMillionTokens: sql`c."inputPricePerMillionTokens"`,
-        outputPricePerMillionTokens: sql`c."outputPricePerMillionTokens"`,
-        maxInputTokens: sql`c."maxInputTokens"`,
-        maxOutputTokens: sql`c."maxOutputTokens"`,
-      })
-      .from(entries)
-      .where(
-        and(
-          eq(models.provider, sql`c.provider`),
-          eq(models.family, sql`c.family`),
-          sql`(${models.name}, ${models.inputPricePerMillionTokens}, ${models.outputPricePerMillionTokens}, ${models.maxInputTokens}, ${models.maxOutputTokens})
-            is distinct from (c.name, c."inputPricePerMillionTokens", c."outputPricePerMillionTokens", c."maxInputTokens", c."maxOutputTokens")`,
-        ),
-      )
-      .returning({ id: models.id });
-    const updated = changed.length;
+  // No transaction: each statement is idempotent, so an interrupted sync is
+  // finished by the next start.
+  // The catalog travels as one jsonb parameter, so the statement text never changes.
+  const entries = sql`jsonb_to_recordset(${JSON.stringify(catalog)}::jsonb) as c(
+    provider text, family text, name text, "inputPricePerMillionTokens" numeric,
+    "outputPricePerMillionTokens" numeric, "maxInputTokens" integer, "maxOutputTokens" integer)`;
+  const changed = await db
+    .update(models)
+    .set({
+      name: sql`c.name`,
+      inputPricePerMillionTokens: sql`c."inputPricePerMillionTokens"`,
+      outputPricePerMillionTokens: sql`c."outputPricePerMillionTokens"`,
+      maxInputTokens: sql`c."maxInputTokens"`,
+      maxOutputTokens: sql`c."maxOutputTokens"`,
+    })
+    .from(entries)
+    .where(
+      and(
+        eq(models.provider, sql`c.provider`),
+        eq(models.family, sql`c.family`),
+        sql`(${models.name}, ${models.inputPricePerMillionTokens}, ${models.outputPricePerMillionTokens}, ${models.maxInputTokens}, ${models.maxOutputTokens})
+          is distinct from (c.name, c."inputPricePerMillionTokens", c."outputPricePerMillionTokens", c."maxInputTokens", c."maxOutputTokens")`,
+      ),
+    )
+    .returning({ id: models.id });
+  const updated = changed.length;
 
-    // Workspaces missing some catalog entry; usually none, so this is one cheap statement.
-    const missing = await tx
-      .select({ workspaceId: workspaces.id, accountId: workspaces.accountId, profileId: workspaces.profileId })
-      .from(workspaces)
-      .leftJoin(models, eq(models.workspaceId, workspaces.id))
-      .groupBy(workspaces.id)
-      .having(sql`count(${models.id}) filter (where (${models.provider} || '/' || ${models.family}) = any(${textArray(catalog.map((e) => `${e.provider}/${e.family}`))})) < ${catalog.length}`);
-    let added = 0;
-    const now = new Date();
-    for (const owner of missing) {
-      const rows = catalog.map((entry) => catalogRow(entry, owner, now));
-      const inserted = await tx.insert(models).values(rows).onConflictDoNothing().returning({ id: models.id });
-      added += inserted.length;
-    }
-    return { updated, added };
-  });
+  // Workspaces missing some catalog entry; usually none, so this is one cheap statement.
+  const missing = await db
+    .select({ workspaceId: workspaces.id, accountId: workspaces.accountId, profileId: workspaces.profileId })
+    .from(workspaces)
+    .leftJoin(models, eq(models.workspaceId, workspaces.id))
+    .groupBy(workspaces.id)
+    .having(sql`count(${models.id}) filter (where (${models.provider} || '/' || ${models.family}) = any(${textArray(catalog.map((e) => `${e.provider}/${e.family}`))})) < ${catalog.length}`);
+  let added = 0;
+  const now = new Date();
+  for (const owner of missing) {
+    const rows = catalog.map((entry) => catalogRow(entry, owner, now));
+    const inserted = await db.insert(models).values(rows).onConflictDoNothing().returning({ id: models.id });
+    added += inserted.length;
+  }
+  return { updated, added };
 }

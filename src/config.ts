@@ -4,10 +4,50 @@ export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string | null /* null: in memory */ }
   | { kind: 'postgres'; url: string };
 
+/** Operation limits (docs/limits.md lists each with its error). */
+export interface Limits {
+  /** Request body in bytes; larger is HTTP 413. */
+  bodyBytes: number;
+  depth: number;
+  aliases: number;
+  directives: number;
+  tokens: number;
+  /** Objects one operation may request: page sizes multiplied down each path of nested connections. */
+  objects: number;
+}
+
+export interface HttpOptions {
+  /** Origins allowed by CORS; ['*'] allows any. */
+  corsOrigins: string[];
+  graphiql: boolean;
+  introspection: boolean;
+}
+
 export interface Config {
   database: DatabaseTarget;
   port: number;
+  limits: Limits;
+  http: HttpOptions;
+  logLevel: LogLevel;
+  /** On SIGTERM, requests in flight get this long to finish. */
+  shutdownTimeoutMs: number;
 }
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export const DEFAULT_DATABASE_URL = 'pglite://.data/pglite';
+
+export const defaultLimits: Limits = {
+  bodyBytes: 1_048_576,
+  depth: 12,
+  aliases: 30,
+  directives: 50,
+  tokens: 5_000,
+  objects: 50_000,
+};
+
+export const defaultHttp: HttpOptions = { corsOrigins: ['*'], graphiql: true, introspection: true };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -15,8 +55,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-export const DEFAULT_DATABASE_URL = 'pglite://.data/pglite';
 
 /** Parses a DATABASE_URL; returns a problem description instead of throwing. */
 export function parseDatabaseUrl(url: string): DatabaseTarget | string {
@@ -41,15 +79,57 @@ export function parseDatabaseUrl(url: string): DatabaseTarget | string {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
 
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    if (/^(1|true|yes|on)$/i.test(text)) return true;
+    if (/^(0|false|no|off)$/i.test(text)) return false;
+    problems.push(`${name} must be true or false, got "${text}"`);
+    return fallback;
+  };
+
   const database = parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL);
   if (typeof database === 'string') problems.push(database);
 
-  const portText = env.PORT || '4000';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) {
-    problems.push(`PORT must be an integer from 0 to 65535, got "${portText}"`);
+  const corsOrigins = (env.CORS_ORIGINS || '*').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      problems.push(`CORS_ORIGINS must be "*" or a comma-separated list of origins like https://app.example.com, got "${origin}"`);
+    }
   }
 
-  if (problems.length > 0 || typeof database === 'string') throw new ConfigError(problems);
-  return { database, port };
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${env.LOG_LEVEL}"`);
+
+  const config: Config = {
+    database: typeof database === 'string' ? { kind: 'pglite', dataDir: null } : database,
+    port: int('PORT', 4000, 0, 65535),
+    limits: {
+      bodyBytes: int('MAX_BODY_BYTES', defaultLimits.bodyBytes, 1024, 100 * 1_048_576),
+      depth: int('MAX_DEPTH', defaultLimits.depth, 1, 1000),
+      aliases: int('MAX_ALIASES', defaultLimits.aliases, 0, 10_000),
+      directives: int('MAX_DIRECTIVES', defaultLimits.directives, 0, 10_000),
+      tokens: int('MAX_TOKENS', defaultLimits.tokens, 100, 1_000_000),
+      objects: int('MAX_OBJECTS', defaultLimits.objects, 1, 100_000_000),
+    },
+    http: {
+      corsOrigins,
+      graphiql: bool('GRAPHIQL', defaultHttp.graphiql),
+      introspection: bool('INTROSPECTION', defaultHttp.introspection),
+    },
+    logLevel,
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 20_000, 0, 600_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Viewer } from './auth.ts';
 import type { Database } from './db/client.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
+import type { Logger } from './logger.ts';
 
 /** Everything a resolver may use; built per request. */
 export interface Context {
@@ -10,10 +11,12 @@ export interface Context {
   /** null when the request carries no valid key: only pure introspection then runs. */
   viewer: Viewer | null;
   loaders: Loaders;
+  /** Every line it writes carries the request id. */
+  log: Logger;
 }
 
-export function createContext(db: Database, viewer: Viewer | null, requestId: string): Context {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null) };
+export function createContext(db: Database, viewer: Viewer | null, requestId: string, log: Logger): Context {
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log };
 }
 
 export function unauthenticated(): GraphQLError {

@@ -1,8 +1,8 @@
-import { and, count, eq } from 'drizzle-orm';
-import { seedWorkspace } from './catalog.ts';
+import { and, count, eq, sql } from 'drizzle-orm';
+import { catalogRowsFor } from './catalog.ts';
 import type { Database } from './db/client.ts';
 import { isIdOf, newId } from './db/ids.ts';
-import { workspaces, type WorkspaceRow } from './db/schema.ts';
+import { models, workspaces, type WorkspaceRow } from './db/schema.ts';
 import { anyText } from './db/sql.ts';
 import {
   isTimestamp,
@@ -37,21 +37,29 @@ export async function createWorkspace(
   const labels = normalizeLabels(input.labels ?? [], ['labels']);
   if (!labels.ok) return labels;
 
-  return db.transaction(async (tx) => {
-    // The unique index on (account_id, lower(name)) decides conflicts, so two
-    // concurrent creations of one name cannot both succeed.
-    const [workspace] = await tx
-      .insert(workspaces)
-      .values({ id: newId('Workspace'), accountId: input.accountId, profileId: input.profileId, name: name.value, labels: labels.value })
-      .onConflictDoNothing()
-      .returning();
-    if (!workspace) {
-      return fail('CONFLICT', ['name'], `A workspace named "${name.value}" already exists in this account`);
-    }
-    const owner = { accountId: workspace.accountId, workspaceId: workspace.id, profileId: workspace.profileId };
-    const modelCount = await seedWorkspace(tx, owner, workspace.createdAt);
-    return ok({ workspace, modelCount });
-  });
+  const workspace: WorkspaceRow = {
+    id: newId('Workspace'),
+    accountId: input.accountId,
+    profileId: input.profileId,
+    name: name.value,
+    labels: labels.value,
+    // Set here, not by the database, so the row is known without reading it back.
+    createdAt: new Date(),
+  };
+  // One statement, so it is atomic without a transaction: the unique index on
+  // (account_id, lower(name)) decides conflicts (two concurrent creations of
+  // one name cannot both succeed), and the models are inserted only when the
+  // workspace was.
+  const created = db.$with('created').as(db.insert(workspaces).values(workspace).onConflictDoNothing().returning({ id: workspaces.id }));
+  const seeded = await db
+    .with(created)
+    .insert(models)
+    .select(sql`select * from ${catalogRowsFor({ accountId: workspace.accountId, workspaceId: workspace.id, profileId: workspace.profileId }, workspace.createdAt)} where exists (select from ${created})`)
+    .returning({ id: models.id });
+  if (seeded.length === 0) {
+    return fail('CONFLICT', ['name'], `A workspace named "${name.value}" already exists in this account`);
+  }
+  return ok({ workspace, modelCount: seeded.length });
 }
 
 const workspaceOrder: KeysetOrder<WorkspaceRow> = {

@@ -1,52 +1,89 @@
 import { randomUUID } from 'node:crypto';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { createLogger, createYoga, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { authenticate } from './auth.ts';
+import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
-import type { Database } from './db/client.ts';
+import { isReady, type Database } from './db/client.ts';
+import { useOperationLimits } from './limits.ts';
+import { createLogger, yogaLogger, type Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
 
 export interface AppOptions {
   db: Database;
-  logging?: boolean;
+  /** Default: silent (tests); the server passes its own. */
+  log?: Logger;
+  limits?: Limits;
+  http?: HttpOptions;
+  /** False while the process shuts down: /ready then answers 503 so balancers stop sending. */
+  accepting?: () => boolean;
 }
 
 /** The GraphQL app: no port, so tests drive it with `yoga.fetch`. */
-export function createApp({ db, logging = true }: AppOptions) {
-  const requestIds = new WeakMap<Request, string>();
-  const logger = createLogger(logging ? 'info' : 'silent');
+export function createApp({ db, log = createLogger('silent'), limits = defaultLimits, http = defaultHttp, accepting = () => true }: AppOptions) {
+  const requests = new WeakMap<Request, { id: string; started: number }>();
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: { title: 'Workspace models API', headers: JSON.stringify({ Authorization: 'Bearer <api key>' }) },
-    logging: logger,
+    graphiql: http.graphiql ? { title: 'Workspace models API', headers: JSON.stringify({ Authorization: 'Bearer <api key>' }) } : false,
+    logging: yogaLogger(log),
     maskedErrors: true,
+    // One operation per request.
+    batching: false,
+    cors: { origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] },
     context: async ({ request }) => {
-      const requestId = requestIds.get(request) ?? randomUUID();
+      const requestId = requests.get(request)?.id ?? randomUUID();
+      const requestLog = log.child({ requestId });
       let viewer;
       try {
         viewer = await authenticate(db, request.headers.get('authorization'));
       } catch (cause) {
         // Nothing executed: the whole response fails, with status 500.
-        throw unexpected(logger, requestId, cause, 'authentication', undefined, 500);
+        throw unexpected(requestLog, requestId, cause, 'authentication', undefined, 500);
       }
-      return createContext(db, viewer, requestId);
+      return createContext(db, viewer, requestId, requestLog);
     },
-    plugins: [useRequestId(requestIds), useAuthenticationGate(), useUnexpectedErrors(logger)],
+    plugins: [
+      useRequestLog(requests, log),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...(http.introspection ? [] : [useDisableIntrospection()]),
+      ...useOperationLimits(limits),
+      useReadinessCheck({ endpoint: '/ready', check: async () => accepting() && (await isReady(db)) }),
+      useAuthenticationGate(),
+      useUnexpectedErrors(),
+    ],
   });
 }
 
 export type App = ReturnType<typeof createApp>;
 
-/** Every request gets an id: in the response header, and in the errors it returns. */
-function useRequestId(requestIds: WeakMap<Request, string>): Plugin {
+/**
+ * Every request gets an id: in the `x-request-id` header, in every error of its
+ * response (whatever stage refused it), and in one log line when it ends.
+ */
+function useRequestLog(requests: WeakMap<Request, { id: string; started: number }>, log: Logger): Plugin {
   return {
     onRequest({ request }) {
-      requestIds.set(request, randomUUID());
+      requests.set(request, { id: randomUUID(), started: performance.now() });
+    },
+    onResultProcess({ request, result, setResult }) {
+      const id = requests.get(request)?.id;
+      if (!id || Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
+      // Every error has a code: ours and yoga's do; the rest (e.g. the CSRF check) are bad requests.
+      const annotate = (error: GraphQLError) => withExtensions(error, { code: error.extensions?.code ?? 'BAD_REQUEST', requestId: id });
+      setResult({ ...result, errors: result.errors.map((error) => annotate(error as GraphQLError)) });
     },
     onResponse({ request, response }) {
-      const id = requestIds.get(request);
-      if (id) response.headers.set('x-request-id', id);
+      const entry = requests.get(request);
+      if (!entry) return;
+      response.headers.set('x-request-id', entry.id);
+      const { pathname } = new URL(request.url);
+      log.info(
+        { requestId: entry.id, method: request.method, path: pathname, status: response.status, ms: Math.round(performance.now() - entry.started) },
+        'request',
+      );
     },
   };
 }
@@ -60,7 +97,7 @@ function useAuthenticationGate(): Plugin<Context> {
     onExecute({ args, setResultAndStopExecution }) {
       if (args.contextValue.viewer) return;
       if (isPureIntrospection(args.document, args.operationName ?? null)) return;
-      setResultAndStopExecution({ errors: [withRequestId(unauthenticated(), args.contextValue.requestId)] });
+      setResultAndStopExecution({ errors: [unauthenticated()] });
     },
   };
 }
@@ -94,34 +131,33 @@ function isPureIntrospection(document: DocumentNode, operationName: string | nul
   return onlyIntrospection(operation.selectionSet);
 }
 
-function withRequestId(error: GraphQLError, requestId: string): GraphQLError {
+function withExtensions(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, requestId },
+    originalError: error.originalError,
+    extensions: { ...error.extensions, ...extensions },
   });
 }
 
 /**
  * Errors that are not the caller's fault are logged with their cause and the
  * request id, and replaced by a masked error carrying only that id. Errors we
- * raise on purpose (GraphQLError with a code) pass through, also with the id.
+ * raise on purpose (GraphQLError with a code) pass through.
  */
-function useUnexpectedErrors(logger: YogaLogger): Plugin<Context> {
+function useUnexpectedErrors(): Plugin<Context> {
   return {
     onExecute({ args }) {
-      const { requestId } = args.contextValue;
+      const { requestId, log } = args.contextValue;
       return {
         onExecuteDone({ result, setResult }) {
           if (!('errors' in result) || !result.errors?.length) return;
           const errors = result.errors.map((error) => {
             const cause = error.originalError;
-            if (cause && !(cause instanceof GraphQLError)) {
-              return unexpected(logger, requestId, cause, error.path?.join('.') ?? 'execution', error);
-            }
-            return withRequestId(error, requestId);
+            const isUnexpected = cause && !(cause instanceof GraphQLError);
+            return isUnexpected ? unexpected(log, requestId, cause, error.path?.join('.') ?? 'execution', error) : error;
           });
           setResult({ ...(result as ExecutionResult), errors });
         },
@@ -132,14 +168,14 @@ function useUnexpectedErrors(logger: YogaLogger): Plugin<Context> {
 
 /** Logs an error that is not the caller's fault and returns its masked form: no message, no stack, no SQL. */
 function unexpected(
-  logger: YogaLogger,
+  log: Logger,
   requestId: string,
   cause: unknown,
   where: string,
   located?: GraphQLError,
   status?: number,
 ): GraphQLError {
-  logger.error(`[request ${requestId}] unexpected error in ${where}:`, cause);
+  log.error({ err: cause, requestId, where }, 'unexpected error');
   return new GraphQLError('Unexpected error.', {
     nodes: located?.nodes,
     source: located?.source,

@@ -58,7 +58,7 @@ function failed(result: CliResult, message: RegExp): void {
 async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   const handle = await openDatabase(target);
   try {
-    return await fn(createApp({ db: handle.db, logging: false }));
+    return await fn(createApp({ db: handle.db }));
   } finally {
     await handle.close();
   }

@@ -56,7 +56,7 @@ export async function setupTestApp(): Promise<TestApp> {
     },
   });
   const db = handle.db;
-  const yoga = createApp({ db, logging: false });
+  const yoga = createApp({ db });
   afterAll(() => handle.close());
 
   let tenants = 0;

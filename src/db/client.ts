@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
 import type { DatabaseTarget } from '../config.ts';
 import * as schema from './schema.ts';
 
@@ -29,6 +30,8 @@ export interface OpenOptions {
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const migrationCount = (JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] })
+  .entries.length;
 // Any constant shared by every process of this product; it serializes migrators.
 const MIGRATION_LOCK_KEY = 7_240_611_019;
 
@@ -133,6 +136,12 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Whether the database answers and has every migration of this build applied (for /ready). */
+export async function isReady(db: Database): Promise<boolean> {
+  const [row] = await db.select({ applied: sql<number>`count(*)::int` }).from(sql`drizzle.__drizzle_migrations`);
+  return (row?.applied ?? 0) >= migrationCount;
 }
 
 /** PostgreSQL's SQLSTATE of an error, looking through Drizzle's wrapping. */

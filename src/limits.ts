@@ -1,0 +1,165 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isObjectType,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Limits } from './config.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
+
+/**
+ * Every operation limit of docs/limits.md: graphql-armor for the document's
+ * shape (depth, aliases, directives, tokens; no field suggestions), and our own
+ * rules for what armor cannot see — the number of objects an operation asks for
+ * (page sizes are often variables) and the size of the request body.
+ */
+export function useOperationLimits(limits: Limits): Plugin[] {
+  // Armor's errors carry no code: each gets one naming its limit, and HTTP 400.
+  const rejectAs = (code: string, limit: number) => ({
+    exposeLimits: true,
+    propagateOnRejection: true,
+    onReject: [(_: unknown, error: GraphQLError) => void Object.assign(error.extensions, { code, limit, http: { status: 400 } })],
+  });
+  return [
+    EnvelopArmorPlugin({
+      maxDepth: { enabled: true, n: limits.depth, ignoreIntrospection: true, flattenFragments: true, ...rejectAs('MAX_DEPTH_EXCEEDED', limits.depth) },
+      maxAliases: { enabled: true, n: limits.aliases, allowList: [], ...rejectAs('MAX_ALIASES_EXCEEDED', limits.aliases) },
+      maxDirectives: { enabled: true, n: limits.directives, ...rejectAs('MAX_DIRECTIVES_EXCEEDED', limits.directives) },
+      maxTokens: { enabled: true, n: limits.tokens, ...rejectAs('MAX_TOKENS_EXCEEDED', limits.tokens) },
+      // Armor's cost ignores page sizes; the objects limit below is the cost limit.
+      costLimit: { enabled: false },
+      blockFieldSuggestion: { enabled: true },
+    }),
+    useObjectLimit(limits.objects),
+    useBodyLimit(limits.bodyBytes),
+  ];
+}
+
+/**
+ * In the spirit of GitHub's node limit: before executing, multiply page sizes
+ * down each path of nested connections (50 where none is given; `nodes(ids)`
+ * counts its ids) and refuse an operation that asks for more than `max`
+ * objects. Page sizes that break the page-size rules are left for those rules
+ * to report, so that error comes first.
+ */
+function useObjectLimit(max: number): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const requested = objectsRequested(args.schema, args.document, args.operationName ?? null, args.variableValues ?? {});
+      if (requested === null || requested <= max) return;
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError(
+            `This operation requests up to ${requested} objects; the limit is ${max}. Ask for smaller pages or fewer nested connections.`,
+            { extensions: { code: 'OBJECT_LIMIT_EXCEEDED', limit: max, requested } },
+          ),
+        ],
+      });
+    },
+  };
+}
+
+/** The objects an operation may return, or null when a page size breaks the page-size rules. */
+export function objectsRequested(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null,
+  variables: Record<string, unknown>,
+): number | null {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) return 0;
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  let invalid = false;
+
+  const argument = (field: FieldNode, name: string): unknown => {
+    const node = field.arguments?.find((a) => a.name.value === name);
+    return node ? valueFromASTUntyped(node.value, variables) : undefined;
+  };
+
+  /** How many items one occurrence of this field fans out to; null when it is not a list of objects we count. */
+  const fanOut = (field: FieldNode, type: GraphQLCompositeType): number | null => {
+    const definition = isObjectType(type) ? type.getFields()[field.name.value] : undefined;
+    const returns = definition && getNamedType(definition.type);
+    if (definition?.args.some((a) => a.name === 'ids')) {
+      const ids = argument(field, 'ids');
+      return Array.isArray(ids) ? ids.length : 1;
+    }
+    if (!returns || !isObjectType(returns) || !('pageInfo' in returns.getFields())) return null;
+    const first = argument(field, 'first');
+    const last = argument(field, 'last');
+    const sizes = [first, last].filter((v) => v != null);
+    if (sizes.length > 1 || sizes.some((v) => typeof v !== 'number' || v < 0 || v > MAX_PAGE_SIZE)) {
+      invalid = true;
+      return 0;
+    }
+    return sizes.length === 1 ? (sizes[0] as number) : DEFAULT_PAGE_SIZE;
+  };
+
+  const visited = new Set<string>();
+  const count = (set: SelectionSetNode, type: GraphQLCompositeType, multiplier: number): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (!selection.selectionSet) continue;
+        const definition = isObjectType(type) ? type.getFields()[selection.name.value] : undefined;
+        const child = definition ? getNamedType(definition.type) : undefined;
+        const fan = fanOut(selection, type);
+        const items = fan === null ? multiplier : multiplier * fan;
+        if (fan !== null) total += items;
+        if (child && 'getFields' in child) total += count(selection.selectionSet, child as GraphQLCompositeType, items);
+      } else {
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+        if (!fragment || (selection.kind === Kind.FRAGMENT_SPREAD && visited.has(selection.name.value))) continue;
+        if (selection.kind === Kind.FRAGMENT_SPREAD) visited.add(selection.name.value);
+        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : type;
+        total += count(fragment.selectionSet, (condition ?? type) as GraphQLCompositeType, multiplier);
+        if (selection.kind === Kind.FRAGMENT_SPREAD) visited.delete(selection.name.value);
+      }
+    }
+    return total;
+  };
+  const total = count(operation.selectionSet, root, 1);
+  return invalid ? null : total;
+}
+
+/** Bodies over `max` bytes are refused with HTTP 413, counted as they arrive, whatever Content-Length says. */
+function useBodyLimit(max: number): Plugin {
+  const tooLarge = () =>
+    createGraphQLError(`The request body is larger than the limit of ${max} bytes.`, {
+      extensions: { code: 'PAYLOAD_TOO_LARGE', limit: max, http: { status: 413 } },
+    });
+  return {
+    onRequestParse({ request, requestParser, setRequestParser }) {
+      if (!request.body || !requestParser) return;
+      if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge();
+      setRequestParser(async (original) => {
+        const chunks: Uint8Array[] = [];
+        let size = 0;
+        const reader = original.body!.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          size += value.byteLength;
+          if (size > max) {
+            await reader.cancel();
+            throw tooLarge();
+          }
+          chunks.push(value);
+        }
+        const body = Buffer.concat(chunks);
+        return requestParser(new Request(original.url, { method: original.method, headers: original.headers, body }));
+      });
+    },
+  };
+}
