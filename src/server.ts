@@ -1,25 +1,47 @@
 import { createServer } from 'node:http';
 import { prepareDatabase } from './bootstrap.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { DataDirInUseError, openDatabase } from './db/client.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DataDirInUseError, openDatabase, type DatabaseHandle } from './db/client.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { guardProcess } from './process-guard.ts';
 import { createApp } from './yoga.ts';
 
-const SHUTDOWN_DEADLINE_MS = 20_000;
+/** After SIGTERM, the server stops once nothing has been in flight for this long. */
+const QUIET_MS = 500;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config.database);
-  const { synced, demo } = await prepareDatabase(database.db);
-  if (synced.updated + synced.added > 0) {
-    console.log(`Catalog synced: ${synced.added} models added, ${synced.updated} updated.`);
-  }
+  const log = createLogger(config.logLevel);
+  guardProcess(log);
 
-  const yoga = createApp({ db: database.db });
-  const server = createServer(yoga);
+  let stopping = false;
+  process.once('SIGTERM', () => (stopping = true));
+  const database = await openWithRetry(config, log, () => stopping);
+  if (!database) return process.exit(0);
+  const { synced, demo } = await prepareDatabase(database.db);
+  if (synced.updated + synced.added > 0) log.info(synced, 'catalog synced');
+
+  let draining = false;
+  const yoga = createApp({ db: database.db, log, limits: config.limits, http: config.http, accepting: () => !draining });
+  let inFlight = 0;
+  let lastActivity = performance.now();
+  const server = createServer((request, response) => {
+    inFlight++;
+    lastActivity = performance.now();
+    // While draining, every answer tells the client to open a new connection (elsewhere).
+    if (draining) response.setHeader('connection', 'close');
+    response.once('close', () => {
+      inFlight--;
+      lastActivity = performance.now();
+    });
+    void yoga(request, response);
+  });
+
   server.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://localhost:${port}${yoga.graphqlEndpoint}`;
+    // Plain lines for a person at a terminal, then the structured record.
     console.log(`GraphQL API and GraphiQL at ${url} (database: ${database.kind})`);
     if (demo) {
       console.log(
@@ -35,26 +57,51 @@ async function main(): Promise<void> {
         ].join('\n'),
       );
     }
+    log.info({ url, database: database.kind }, 'listening');
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: finishing in-flight requests, then closing.`);
-    const deadline = setTimeout(() => {
-      console.error('Shutdown deadline passed; exiting with requests still open.');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    server.close(async () => {
-      await database.close();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+  /**
+   * Completes every request already sent, including on connections the OS
+   * accepted but this process has not read yet: keep listening until nothing
+   * has been in flight for a quiet period, then close, within the deadline.
+   */
+  const shutdown = async (signal: string) => {
+    if (draining) return;
+    draining = true;
+    log.info({ signal, inFlight }, 'shutting down: finishing requests in flight');
+    const deadline = performance.now() + config.shutdownTimeoutMs;
+    while (performance.now() < deadline && (inFlight > 0 || performance.now() - lastActivity < QUIET_MS)) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const clean = inFlight === 0;
+    server.close();
+    server.closeAllConnections();
+    await database.close().catch((error: unknown) => log.error({ err: error }, 'closing the database failed'));
+    if (clean) log.info('stopped');
+    else log.error({ inFlight }, 'shutdown deadline passed with requests in flight');
+    process.exit(clean ? 0 : 1);
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (stopping) void shutdown('SIGTERM');
+}
+
+/** Starting while the database is down waits for it, saying so, until it answers or SIGTERM arrives. */
+async function openWithRetry(config: Config, log: Logger, stopping: () => boolean): Promise<DatabaseHandle | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openDatabase(config.database);
+    } catch (error) {
+      if (error instanceof DataDirInUseError || config.database.kind === 'pglite') throw error;
+      const delay = Math.min(5_000, 250 * 2 ** Math.min(attempt, 5));
+      log.warn(
+        { attempt, retryInMs: delay, reason: (error as { code?: string }).code ?? (error as Error).message },
+        'database not reachable yet; retrying',
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (stopping()) return null;
+    }
+  }
 }
 
 main().catch((error: unknown) => {
