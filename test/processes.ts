@@ -67,3 +67,30 @@ export async function runCli(args: string[], databaseUrl: string, timeoutMs = 30
   const exit = (await within(child, timeoutMs)) ?? (killGroup(child.process), await child.exited);
   return { ...exit, stdout: child.stdout(), stderr: child.stderr(), ms: performance.now() - started };
 }
+
+/** The server in a child process. */
+export interface Server extends Child {
+  url: string;
+  /** SIGTERM; resolves with the exit, or null if the server is still up after 10 s. */
+  stop(): Promise<Exit | null>;
+}
+
+/** Starts the server on a free port and waits (at most 60 s) for it to print its address. */
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
+  const child = start('node', ['--import', 'tsx', 'src/server.ts'], { DATABASE_URL: databaseUrl, PORT: '0', ...env });
+  const address = /GraphQL API and GraphiQL at (http:\/\/localhost:\d+\/graphql)/;
+  const deadline = performance.now() + 60_000;
+  while (!address.test(child.stdout())) {
+    const exit = await within(child, 50);
+    if (exit) throw new Error(`The server exited (${JSON.stringify(exit)}) before listening:\n${child.stdout()}\n${child.stderr()}`);
+    if (performance.now() > deadline) throw new Error(`The server did not listen within 60 s:\n${child.stdout()}\n${child.stderr()}`);
+  }
+  return {
+    ...child,
+    url: address.exec(child.stdout())![1]!,
+    stop() {
+      child.process.kill('SIGTERM');
+      return within(child, 10_000);
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { catalog } from '../src/catalog.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { accounts } from '../src/db/schema.ts';
 import { testTarget, unwrap } from './helpers.ts';
-import { killAll, runCli, start, within, type Child, type Exit } from './processes.ts';
+import { killAll, runCli, start, startServer, within } from './processes.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'server-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -23,31 +23,6 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 afterEach(killAll);
 
-interface Server extends Child {
-  url: string;
-  /** SIGTERM; resolves with the exit, or null if the server is still up after 10 s. */
-  stop(): Promise<Exit | null>;
-}
-
-/** Starts the server on a free port and waits (at most 60 s) for it to print its address. */
-async function startServer(databaseUrl: string): Promise<Server> {
-  const child = start('node', ['--import', 'tsx', 'src/server.ts'], { DATABASE_URL: databaseUrl, PORT: '0' });
-  const address = /GraphQL API and GraphiQL at (http:\/\/localhost:\d+\/graphql)/;
-  const deadline = performance.now() + 60_000;
-  while (!address.test(child.stdout())) {
-    const exit = await within(child, 50);
-    if (exit) throw new Error(`The server exited (${JSON.stringify(exit)}) before listening:\n${child.stdout()}\n${child.stderr()}`);
-    if (performance.now() > deadline) throw new Error(`The server did not listen within 60 s:\n${child.stdout()}\n${child.stderr()}`);
-  }
-  return {
-    ...child,
-    url: address.exec(child.stdout())![1]!,
-    stop() {
-      child.process.kill('SIGTERM');
-      return within(child, 10_000);
-    },
-  };
-}
 
 async function post(url: string, query: string, key?: string) {
   const response = await fetch(url, {
