@@ -40,7 +40,7 @@ export function useOperationLimits(limits: Limits): Plugin[] {
       blockFieldSuggestion: { enabled: true },
     }),
     useObjectLimit(limits.objects),
-    useBodyLimit(limits.bodyBytes),
+    useRequestParsing(limits.bodyBytes),
   ];
 }
 
@@ -133,32 +133,46 @@ export function objectsRequested(
   return invalid ? null : total;
 }
 
-/** Bodies over `max` bytes are refused with HTTP 413, counted as they arrive, whatever Content-Length says. */
-function useBodyLimit(max: number): Plugin {
-  const tooLarge = () =>
-    createGraphQLError(`The request body is larger than the limit of ${max} bytes.`, {
-      extensions: { code: 'PAYLOAD_TOO_LARGE', limit: max, http: { status: 413 } },
-    });
+/**
+ * The edge of every request: bodies over `max` bytes are refused with 413,
+ * counted as they arrive whatever Content-Length says; a body or query string
+ * that cannot be parsed, or a content type no parser reads, is a 4xx with a
+ * JSON error — never a 500.
+ */
+function useRequestParsing(max: number): Plugin {
+  const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
+    createGraphQLError(message, { extensions: { code, ...extra, http: { status } } });
+  const tooLarge = () => refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${max} bytes.`, { limit: max });
   return {
     onRequestParse({ request, requestParser, setRequestParser }) {
-      if (!request.body || !requestParser) return;
+      if (!requestParser) {
+        throw refuse(415, 'BAD_REQUEST', 'Unsupported request: POST a JSON body with Content-Type: application/json, or GET with a query string.');
+      }
       if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge();
       setRequestParser(async (original) => {
-        const chunks: Uint8Array[] = [];
-        let size = 0;
-        const reader = original.body!.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          size += value.byteLength;
-          if (size > max) {
-            await reader.cancel();
-            throw tooLarge();
+        let request = original;
+        if (original.body) {
+          const chunks: Uint8Array[] = [];
+          let size = 0;
+          const reader = original.body.getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            size += value.byteLength;
+            if (size > max) {
+              await reader.cancel();
+              throw tooLarge();
+            }
+            chunks.push(value);
           }
-          chunks.push(value);
+          request = new Request(original.url, { method: original.method, headers: original.headers, body: Buffer.concat(chunks) });
         }
-        const body = Buffer.concat(chunks);
-        return requestParser(new Request(original.url, { method: original.method, headers: original.headers, body }));
+        try {
+          return await requestParser(request);
+        } catch (error) {
+          if (error instanceof GraphQLError) throw error;
+          throw refuse(400, 'BAD_REQUEST', 'The request could not be parsed: its body, variables or extensions are not valid JSON.');
+        }
       });
     },
   };

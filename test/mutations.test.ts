@@ -392,3 +392,17 @@ describe('metadata.revision', () => {
     expect(await read()).toBe(3);
   });
 });
+
+describe('clientMutationId', () => {
+  it.each(['\u0000x', 'x\ud800'])('with NUL or ill-formed Unicode (%j) is refused as INVALID_ARGUMENT and changes nothing', async (clientMutationId) => {
+    const tenant = await app.tenant();
+    const [id] = await modelIds(tenant, 1);
+    const data = await admin(
+      tenant,
+      /* GraphQL */ `mutation S($input: SetModelStatusInput!) { setModelStatus(input: $input) { model { id } userErrors { code field message } } }`,
+      { input: { id, status: 'MODEL_STATUS_DISABLED', clientMutationId } },
+    );
+    expect(data.setModelStatus).toEqual({ model: null, userErrors: [userError('INVALID_ARGUMENT', ['input', 'clientMutationId'])] });
+    expect((await readModel(tenant, id!))?.status).toBe('MODEL_STATUS_ENABLED');
+  });
+});

@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import type { Problem } from '../validation.ts';
+import { checkText, type Problem } from '../validation.ts';
 
 export const UserErrorCode = builder.enumType('UserErrorCode', {
   description: 'Why a mutation did not apply.',
@@ -39,3 +39,10 @@ export const notFound = (field: string[], what: 'model' | 'workspace'): Problem 
   field,
   message: `No ${what} with this id exists in this account.`,
 });
+
+/** clientMutationId is only echoed, but text with NUL or ill-formed Unicode is refused anywhere. */
+export function clientMutationIdProblem(input: { clientMutationId?: string | null }): Problem | null {
+  if (input.clientMutationId == null) return null;
+  const checked = checkText(input.clientMutationId, ['clientMutationId']);
+  return checked.ok ? null : checked.problem;
+}

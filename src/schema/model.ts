@@ -7,7 +7,7 @@ import { models, type ModelRow, type ModelStatus as ModelStatusValue } from '../
 import { badUserInput } from '../pagination.ts';
 import { checkText, fail, foldAscii, normalizeLabels, ok, type Problem, type Result } from '../validation.ts';
 import type { ModelFilter as ModelFilterValue } from '../models.ts';
-import { forbidden, notFound, UserError, userErrors } from './errors.ts';
+import { clientMutationIdProblem, forbidden, notFound, UserError, userErrors } from './errors.ts';
 import { Label, LabelInput, labelList } from './label.ts';
 import { Model, Workspace } from './refs.ts';
 
@@ -177,10 +177,17 @@ type PayloadFieldBuilder = Parameters<Parameters<typeof builder.objectFields>[1]
 type ModelChanges = Partial<Pick<ModelRow, 'status' | 'labels'>>;
 
 /** Updates one of the viewer's models, after the checks every model mutation shares. */
-async function updateModel(ctx: Context, id: string, changes: () => Result<ModelChanges>): Promise<ModelPayload> {
+async function updateModel(
+  ctx: Context,
+  input: { id: string; clientMutationId?: string | null },
+  changes: () => Result<ModelChanges>,
+): Promise<ModelPayload> {
+  const { id } = input;
   const viewer = viewerOf(ctx);
   const failed = (problem: Problem) => ({ model: null, userErrors: userErrors(problem) });
   if (viewer.role !== 'ADMIN') return failed(forbidden);
+  const badClientMutationId = clientMutationIdProblem(input);
+  if (badClientMutationId) return failed(badClientMutationId);
   const validated = changes();
   if (!validated.ok) return failed(validated.problem);
   if (!isIdOf('Model', id)) return failed(notFound(['id'], 'model'));
@@ -212,7 +219,7 @@ builder.relayMutationField(
   {
     description: 'Enables or disables a model in its workspace. Setting the status it already has succeeds and changes nothing.',
     resolve: (_root, { input }, ctx) =>
-      updateModel(ctx, input.id, () =>
+      updateModel(ctx, input, () =>
         input.status === 'MODEL_STATUS_UNSPECIFIED'
           ? fail('INVALID_ARGUMENT', ['status'], 'status must be MODEL_STATUS_ENABLED or MODEL_STATUS_DISABLED')
           : ok({ status: input.status }),
@@ -233,7 +240,7 @@ builder.relayMutationField(
   {
     description: "Replaces all of a model's labels: at most 64 pairs with distinct keys.",
     resolve: (_root, { input }, ctx) =>
-      updateModel(ctx, input.id, () => {
+      updateModel(ctx, input, () => {
         const labels = normalizeLabels(input.labels, ['labels']);
         return labels.ok ? ok({ labels: labels.value }) : labels;
       }),

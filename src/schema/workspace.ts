@@ -6,7 +6,7 @@ import { modelOrder, type ModelOrderBy } from '../models.ts';
 import { pageWindow, toPage } from '../pagination.ts';
 import { countWorkspaces, createWorkspace, workspacePage } from '../workspaces.ts';
 import type { Problem } from '../validation.ts';
-import { forbidden, UserError, userErrors } from './errors.ts';
+import { clientMutationIdProblem, forbidden, UserError, userErrors } from './errors.ts';
 import { Label, LabelInput, labelList } from './label.ts';
 import { ModelFilter, ModelOrder, parseModelFilter } from './model.ts';
 import { Model, Workspace } from './refs.ts';
@@ -110,6 +110,8 @@ builder.relayMutationField(
     resolve: async (_root, { input }, ctx): Promise<WorkspacePayload> => {
       const viewer = viewerOf(ctx);
       if (viewer.role !== 'ADMIN') return { workspace: null, userErrors: userErrors(forbidden) };
+      const badClientMutationId = clientMutationIdProblem(input);
+      if (badClientMutationId) return { workspace: null, userErrors: userErrors(badClientMutationId) };
       const created = await createWorkspace(ctx.db, {
         accountId: viewer.accountId,
         profileId: viewer.profileId,
