@@ -50,7 +50,7 @@ export function createApp({ db, log = createLogger('silent'), limits = defaultLi
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       ...useOperationLimits(limits),
-      useReadinessCheck({ endpoint: '/ready', check: async () => accepting() && (await isReady(db)) }),
+      useReadinessCheck({ endpoint: '/ready', check: () => accepting() && readyWithin(db, READY_TIMEOUT_MS) }),
       useAuthenticationGate(),
       useUnexpectedErrors(),
     ],
@@ -58,6 +58,15 @@ export function createApp({ db, log = createLogger('silent'), limits = defaultLi
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const READY_TIMEOUT_MS = 1_000;
+
+/** Readiness answers promptly: a database that does not answer in time, or fails, is "not ready" (never its error text). */
+function readyWithin(db: Database, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([isReady(db).catch(() => false), timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Every request gets an id: in the `x-request-id` header, in every error of its

@@ -77,7 +77,15 @@ async function openPglite(dataDir: string | null, options: OpenOptions): Promise
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<DatabaseHandle> {
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const client = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    // Fail fast while the server is unreachable, and reconnect within half a
+    // second once it is back (the default backoff grows to many seconds and is
+    // shared by the whole pool, so a short outage stalled requests long after).
+    connect_timeout: 5,
+    backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 0.5),
+  });
   const db = drizzlePostgres({ client, schema, logger: options.logger ?? false });
   try {
     if (options.migrate !== false) {
