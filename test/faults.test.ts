@@ -17,7 +17,7 @@ import { models } from '../src/db/schema.ts';
 import { createWorkspace } from '../src/workspaces.ts';
 import { testTarget, unwrap } from './helpers.ts';
 import { createCluster, type PgCluster } from './pg-cluster.ts';
-import { killAll, start, within, type Child, type Exit } from './processes.ts';
+import { killAll, launchServer, serverAddress, within, type Child, type Exit } from './processes.ts';
 
 const DATABASE = 'faults';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,7 +37,7 @@ interface Server extends Child {
 }
 
 function launch(databaseUrl: string): Server {
-  const child = start('node', ['--import', 'tsx', 'src/server.ts'], { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info' });
+  const child = launchServer(databaseUrl, { LOG_LEVEL: 'info' });
   let exit: Exit | null = null;
   void child.exited.then((e) => (exit = e));
   const records = () =>
@@ -96,17 +96,8 @@ const slowest = (server: Server) =>
     .sort((a, b) => b - a)
     .slice(0, 3);
 
-const ADDRESS = /GraphQL API and GraphiQL at (http:\/\/localhost:\d+\/graphql)/;
-
 /** Waits (at most `timeoutMs`) for the server to print its address. */
-async function listening(server: Server, timeoutMs: number): Promise<string> {
-  const deadline = now() + timeoutMs;
-  while (!ADDRESS.test(server.stdout())) {
-    if (await within(server, 50)) throw new Error(`The server exited before listening:\n${server.notable()}\n${server.stdout().slice(-3_000)}`);
-    if (now() > deadline) throw new Error(`The server did not listen within ${timeoutMs} ms:\n${server.notable()}`);
-  }
-  return ADDRESS.exec(server.stdout())![1]!;
-}
+const listening = (server: Server, timeoutMs: number) => serverAddress(server, timeoutMs, () => `${server.notable()}\n${server.stdout().slice(-3_000)}`);
 
 async function startServer(databaseUrl: string): Promise<Server & { url: string }> {
   const server = launch(databaseUrl);
@@ -505,7 +496,7 @@ describe.skipIf(testTarget().kind !== 'postgres')('database faults (a private Po
     expect(firstLineMs).toBeLessThan(5_000);
     await sleep(1_500); // still waiting, not gone
     expect(server.exit(), server.notable()).toBeNull();
-    expect(server.stdout()).not.toMatch(ADDRESS);
+    expect(server.stdout()).not.toMatch(/GraphiQL at/);
 
     await cluster.start();
     const databaseBack = now();

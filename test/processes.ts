@@ -75,19 +75,31 @@ export interface Server extends Child {
   stop(): Promise<Exit | null>;
 }
 
+const SERVER_ADDRESS = /GraphQL API and GraphiQL at (http:\/\/localhost:\d+\/graphql)/;
+
+/** `node --import tsx src/server.ts` on a free port, not waiting for it. */
+export function launchServer(databaseUrl: string, env: Record<string, string> = {}): Child {
+  return start('node', ['--import', 'tsx', 'src/server.ts'], { DATABASE_URL: databaseUrl, PORT: '0', ...env });
+}
+
+/** Waits (at most `timeoutMs`) for a launched server to print its address; `explain` describes a failure. */
+export async function serverAddress(child: Child, timeoutMs = 60_000, explain = () => `${child.stdout()}\n${child.stderr()}`): Promise<string> {
+  const deadline = performance.now() + timeoutMs;
+  while (!SERVER_ADDRESS.test(child.stdout())) {
+    const exit = await within(child, 50);
+    if (exit) throw new Error(`The server exited (${JSON.stringify(exit)}) before listening:\n${explain()}`);
+    if (performance.now() > deadline) throw new Error(`The server did not listen within ${timeoutMs} ms:\n${explain()}`);
+  }
+  return SERVER_ADDRESS.exec(child.stdout())![1]!;
+}
+
 /** Starts the server on a free port and waits (at most 60 s) for it to print its address. */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = start('node', ['--import', 'tsx', 'src/server.ts'], { DATABASE_URL: databaseUrl, PORT: '0', ...env });
-  const address = /GraphQL API and GraphiQL at (http:\/\/localhost:\d+\/graphql)/;
-  const deadline = performance.now() + 60_000;
-  while (!address.test(child.stdout())) {
-    const exit = await within(child, 50);
-    if (exit) throw new Error(`The server exited (${JSON.stringify(exit)}) before listening:\n${child.stdout()}\n${child.stderr()}`);
-    if (performance.now() > deadline) throw new Error(`The server did not listen within 60 s:\n${child.stdout()}\n${child.stderr()}`);
-  }
+  const child = launchServer(databaseUrl, env);
+  const url = await serverAddress(child);
   return {
     ...child,
-    url: address.exec(child.stdout())![1]!,
+    url,
     stop() {
       child.process.kill('SIGTERM');
       return within(child, 10_000);
