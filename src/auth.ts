@@ -86,19 +86,58 @@ export async function revokeApiKey(db: Database, apiKeyId: string): Promise<Resu
   return ok({ apiKeyId, revoked: true });
 }
 
-/** The viewer of an `Authorization` header value, or null for anything that is not a live key. */
-export async function authenticate(db: Database, authorization: string | null): Promise<Viewer | null> {
-  const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-  const parts = match ? API_KEY.exec(match[1]!) : null;
-  if (!parts) return null;
-  const [, apiKeyId, secret] = parts as unknown as [string, string, string];
-  const [row] = await db
-    .select({ accountId: apiKeys.accountId, profileId: apiKeys.profileId, role: apiKeys.role, secretHash: apiKeys.secretHash })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt)));
-  if (!row) return null;
-  if (!timingSafeEqual(Buffer.from(row.secretHash, 'hex'), hashSecret(secret))) return null;
-  return { accountId: row.accountId, profileId: row.profileId, apiKeyId, role: row.role };
+type KeyRow = { accountId: string; profileId: string; role: Role; secretHash: string };
+
+export interface AuthenticatorOptions {
+  /** How long a verified key is trusted without asking the database: the contract allows a revocation 1 s to arrive. */
+  ttlMs?: number;
+  /** At most this many keys are remembered; the oldest go first. */
+  maxEntries?: number;
+}
+
+export type Authenticate = (authorization: string | null) => Promise<Viewer | null>;
+
+/**
+ * Verifies `Authorization: Bearer <key>` headers. A live key's row is
+ * remembered for `ttlMs`, so a busy client costs one lookup per second, not one
+ * per request; the secret is still checked against the hash every time, and
+ * concurrent requests with one key share one lookup. Unknown keys are not
+ * remembered.
+ */
+export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 10_000 }: AuthenticatorOptions = {}): Authenticate {
+  const cache = new Map<string, { row: Promise<KeyRow | null>; expires: number }>();
+
+  const lookup = (apiKeyId: string): Promise<KeyRow | null> => {
+    const now = performance.now();
+    const cached = cache.get(apiKeyId);
+    if (cached && cached.expires > now) return cached.row;
+    const row = db
+      .select({ accountId: apiKeys.accountId, profileId: apiKeys.profileId, role: apiKeys.role, secretHash: apiKeys.secretHash })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt)))
+      .then(([found]) => found ?? null);
+    if (ttlMs > 0) {
+      cache.delete(apiKeyId);
+      cache.set(apiKeyId, { row, expires: now + ttlMs });
+      if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+      // Neither failures nor unknown keys are remembered.
+      row.then(
+        (found) => found === null && cache.delete(apiKeyId),
+        () => cache.delete(apiKeyId),
+      );
+    }
+    return row;
+  };
+
+  return async (authorization) => {
+    const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+    const parts = match ? API_KEY.exec(match[1]!) : null;
+    if (!parts) return null;
+    const [, apiKeyId, secret] = parts as unknown as [string, string, string];
+    const row = await lookup(apiKeyId);
+    if (!row || !timingSafeEqual(Buffer.from(row.secretHash, 'hex'), hashSecret(secret))) return null;
+    return { accountId: row.accountId, profileId: row.profileId, apiKeyId, role: row.role };
+  };
 }
 
 /** The profile that acts for an account when no key is involved (the CLI): its owner. */

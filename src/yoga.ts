@@ -3,7 +3,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
-import { authenticate } from './auth.ts';
+import { createAuthenticator, type AuthenticatorOptions } from './auth.ts';
 import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
 import { isReady, type Database } from './db/client.ts';
@@ -19,10 +19,12 @@ export interface AppOptions {
   http?: HttpOptions;
   /** False while the process shuts down: /ready then answers 503 so balancers stop sending. */
   accepting?: () => boolean;
+  auth?: AuthenticatorOptions;
 }
 
 /** The GraphQL app: no port, so tests drive it with `yoga.fetch`. */
-export function createApp({ db, log = createLogger('silent'), limits = defaultLimits, http = defaultHttp, accepting = () => true }: AppOptions) {
+export function createApp({ db, log = createLogger('silent'), limits = defaultLimits, http = defaultHttp, accepting = () => true, auth }: AppOptions) {
+  const authenticate = createAuthenticator(db, auth);
   const requests = new WeakMap<Request, { id: string; started: number }>();
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -38,7 +40,7 @@ export function createApp({ db, log = createLogger('silent'), limits = defaultLi
       const requestLog = log.child({ requestId });
       let viewer;
       try {
-        viewer = await authenticate(db, request.headers.get('authorization'));
+        viewer = await authenticate(request.headers.get('authorization'));
       } catch (cause) {
         // Nothing executed: the whole response fails, with status 500.
         throw unexpected(requestLog, requestId, cause, 'authentication', undefined, 500);
