@@ -23,8 +23,16 @@ export interface HttpOptions {
   introspection: boolean;
 }
 
+/** The postgres.js pool (PostgreSQL only). */
+export interface PoolOptions {
+  max: number;
+  /** Close a connection idle this many seconds; 0 keeps it. */
+  idleTimeoutSeconds: number;
+}
+
 export interface Config {
   database: DatabaseTarget;
+  pool: PoolOptions;
   port: number;
   limits: Limits;
   http: HttpOptions;
@@ -114,6 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     database: typeof database === 'string' ? { kind: 'pglite', dataDir: null } : database,
     port: int('PORT', 4000, 0, 65535),
+    pool: {
+      max: int('DATABASE_POOL_SIZE', 10, 1, 1000),
+      idleTimeoutSeconds: int('DATABASE_IDLE_TIMEOUT', 0, 0, 86_400),
+    },
     limits: {
       bodyBytes: int('MAX_BODY_BYTES', defaultLimits.bodyBytes, 1024, 100 * 1_048_576),
       depth: int('MAX_DEPTH', defaultLimits.depth, 1, 1000),

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 async function openWithRetry(config: Config, log: Logger, stopping: () => boolean): Promise<DatabaseHandle | null> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await openDatabase(config.database);
+      return await openDatabase(config.database, { pool: config.pool });
     } catch (error) {
       if (error instanceof DataDirInUseError || config.database.kind === 'pglite') throw error;
       const delay = Math.min(5_000, 250 * 2 ** Math.min(attempt, 5));

@@ -10,7 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import type { DatabaseTarget } from '../config.ts';
+import type { DatabaseTarget, PoolOptions } from '../config.ts';
 import * as schema from './schema.ts';
 
 /** One type for both drivers: everything above this file is driver-agnostic. */
@@ -27,6 +27,7 @@ export interface OpenOptions {
   logger?: DrizzleLogger;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  pool?: PoolOptions;
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -78,7 +79,8 @@ async function openPglite(dataDir: string | null, options: OpenOptions): Promise
 
 async function openPostgres(url: string, options: OpenOptions): Promise<DatabaseHandle> {
   const client = postgres(url, {
-    max: 10,
+    max: options.pool?.max ?? 10,
+    idle_timeout: options.pool?.idleTimeoutSeconds || undefined,
     onnotice: () => {},
     // Fail fast while the server is unreachable, and reconnect within half a
     // second once it is back (the default backoff grows to many seconds and is
