@@ -1,0 +1,206 @@
+/**
+ * `npm run bench`: our server (production build) against a minimal
+ * node:http + postgres.js baseline on the same seeded PostgreSQL database, in
+ * one run, scenario by scenario, alternating the servers. Prints one table and
+ * writes it to bench/results/<time>.json. See README, "Performance".
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { scenarios, type BenchData, type Operation, type Scenario } from './scenarios.ts';
+import { seed } from './seed.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
+const WARMUP_S = Number(process.env.BENCH_WARMUP || 2);
+const DURATION_S = Number(process.env.BENCH_DURATION || 8);
+const COUNT_REQUESTS = 200;
+// Pool connections close after 1 s idle, so their backends report their statistics (see countStatements).
+const SERVER_ENV = { DATABASE_URL, PORT: '0', LOG_LEVEL: 'warn', DATABASE_IDLE_TIMEOUT: '1' };
+
+interface Server {
+  name: 'ours' | 'baseline';
+  url: string;
+  process: ChildProcess;
+  /** Spawn to first successful GraphQL answer, in ms. */
+  coldStartMs: number;
+}
+
+interface Row {
+  scenario: string;
+  server: Server['name'];
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statementsPerOp: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startServer(name: Server['name'], args: string[], ready: RegExp, probe: Operation): Promise<Server> {
+  const started = performance.now();
+  const child = spawn('node', args, { cwd: ROOT, env: { ...process.env, ...SERVER_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const deadline = started + 60_000;
+  while (!ready.test(output)) {
+    if (child.exitCode !== null || performance.now() > deadline) throw new Error(`${name} did not start:\n${output}`);
+    await sleep(5);
+  }
+  const url = ready.exec(output)![1]!;
+  while ((await send(url, probe).catch(() => null))?.ok !== true) await sleep(5);
+  return { name, url, process: child, coldStartMs: Math.round(performance.now() - started) };
+}
+
+async function send(url: string, op: Operation): Promise<{ ok: boolean; text: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.key}` },
+    body: JSON.stringify(op.body),
+  });
+  const text = await response.text();
+  return { ok: response.ok && !text.includes('"errors"'), text };
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MB. */
+function peakRssMb(child: ChildProcess): number {
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
+}
+
+/** Requests that fail or answer with GraphQL errors count as errors, never as throughput. */
+async function load(server: Server, scenario: Scenario, data: BenchData, seconds: number) {
+  let graphqlErrors = 0;
+  const result = await autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const op = scenario.next(data);
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${op.key}` },
+            body: JSON.stringify(op.body),
+          };
+        },
+        onResponse: (status, body) => {
+          if (status === 200 && body.includes('"errors"')) graphqlErrors++;
+        },
+      },
+    ],
+  });
+  const errors = result.errors + result.timeouts + result.non2xx + graphqlErrors;
+  const ok = result.requests.total - result.non2xx - graphqlErrors;
+  return { rps: Math.round(ok / seconds), p50: result.latency.p50, p99: result.latency.p99, errors };
+}
+
+/**
+ * SQL statements per operation, counted by PostgreSQL: each statement of
+ * these servers is one transaction of the bench database, and
+ * pg_stat_database has them once the backends have reported — which an idle
+ * backend does when it exits (the servers close connections idle for 1 s).
+ * Each new connection's one-time type lookup is subtracted.
+ */
+async function countStatements(server: Server, scenario: Scenario, data: BenchData, monitor: postgres.Sql, database: string) {
+  const read = async () => {
+    const [row] = await monitor<{ xacts: string; sessions: string }[]>`
+      select xact_commit + xact_rollback as xacts, sessions from pg_stat_database where datname = ${database}`;
+    return { xacts: Number(row!.xacts), sessions: Number(row!.sessions) };
+  };
+  await sleep(2_500);
+  const before = await read();
+  for (let i = 0; i < COUNT_REQUESTS; i += 4) {
+    await Promise.all(Array.from({ length: 4 }, () => send(server.url, scenario.next(data))));
+  }
+  await sleep(2_500);
+  const after = await read();
+  const statements = after.xacts - before.xacts - (after.sessions - before.sessions);
+  return Math.round((statements / COUNT_REQUESTS) * 100) / 100;
+}
+
+async function main() {
+  console.log(`Seeding (or reusing) ${DATABASE_URL.replace(/\/\/[^@]*@/, '//')} …`);
+  const data = await seed(DATABASE_URL);
+  const database = new URL(DATABASE_URL).pathname.slice(1);
+  const monitorUrl = new URL(DATABASE_URL);
+  monitorUrl.pathname = '/postgres';
+  const monitor = postgres(monitorUrl.toString(), { max: 1, onnotice: () => {} });
+
+  console.log('Building our server …');
+  await new Promise<void>((resolve, reject) =>
+    spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
+  );
+  const probe = scenarios[0]!.next(data);
+  const ours = await startServer('ours', ['dist/server.js'], /GraphiQL at (http:\/\/localhost:\d+\/graphql)/, probe);
+  const baseline = await startServer('baseline', ['--import', 'tsx', 'bench/baseline.ts'], /baseline listening on (http:\/\/[\d.:]+\/graphql)/, probe);
+  console.log(`Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms`);
+
+  const rows: Row[] = [];
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      // Alternate which server goes first, so neither always meets a warmer database.
+      const order = index % 2 === 0 ? [ours, baseline] : [baseline, ours];
+      for (const server of order) {
+        await load(server, scenario, data, WARMUP_S);
+        const measured = await load(server, scenario, data, DURATION_S);
+        const statementsPerOp = await countStatements(server, scenario, data, monitor, database);
+        rows.push({ scenario: scenario.name, server: server.name, ...measured, statementsPerOp });
+        console.log(`  ${scenario.name} / ${server.name}: ${measured.rps} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, errors ${measured.errors}, ${statementsPerOp} statements/op`);
+      }
+    }
+  } finally {
+    const rss = { ours: peakRssMb(ours.process), baseline: peakRssMb(baseline.process) };
+    ours.process.kill('SIGTERM');
+    baseline.process.kill('SIGTERM');
+    await monitor.end();
+    report(rows, rss, { ours: ours.coldStartMs, baseline: baseline.coldStartMs });
+  }
+}
+
+function report(rows: Row[], rss: Record<Server['name'], number>, coldStartMs: Record<Server['name'], number>) {
+  const table = scenarios.flatMap(({ name }) => {
+    const ours = rows.find((r) => r.scenario === name && r.server === 'ours');
+    const base = rows.find((r) => r.scenario === name && r.server === 'baseline');
+    if (!ours || !base) return [];
+    return [
+      {
+        scenario: name,
+        'ours req/s': ours.rps,
+        'base req/s': base.rps,
+        ratio: Math.round((ours.rps / base.rps) * 100) / 100,
+        'ours p50/p99 ms': `${ours.p50}/${ours.p99}`,
+        'base p50/p99 ms': `${base.p50}/${base.p99}`,
+        'errors ours/base': `${ours.errors}/${base.errors}`,
+        'SQL/op ours/base': `${ours.statementsPerOp}/${base.statementsPerOp}`,
+      },
+    ];
+  });
+  const header = Object.keys(table[0] ?? {});
+  const widths = header.map((h) => Math.max(h.length, ...table.map((row) => String(row[h as keyof typeof row]).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const lines = [
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...table.map((row) => line(header.map((h) => String(row[h as keyof typeof row])))),
+    '',
+    `Peak RSS: ours ${rss.ours} MB, baseline ${rss.baseline} MB. Cold start to first answer: ours ${coldStartMs.ours} ms, baseline ${coldStartMs.baseline} ms.`,
+    `${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per scenario and server; ${new Date().toISOString()}; node ${process.version}.`,
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  fs.mkdirSync(new URL('results/', import.meta.url), { recursive: true });
+  const file = new URL(`results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
+  fs.writeFileSync(file, JSON.stringify({ rows, table, rss, coldStartMs, connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S }, null, 2));
+  console.log(`Written to ${fileURLToPath(file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
