@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './db/client.ts';
+import { preparedOnce } from './db/sql.ts';
 import { isIdOf, newId } from './db/ids.ts';
 import { accounts, apiKeys, profiles } from './db/schema.ts';
 import { fail, normalizeName, ok, type Result } from './validation.ts';
@@ -86,6 +87,14 @@ export async function revokeApiKey(db: Database, apiKeyId: string): Promise<Resu
   return ok({ apiKeyId, revoked: true });
 }
 
+const keyById = preparedOnce((db: Database) =>
+  db
+    .select({ accountId: apiKeys.accountId, profileId: apiKeys.profileId, role: apiKeys.role, secretHash: apiKeys.secretHash })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, sql.placeholder('apiKeyId')), isNull(apiKeys.revokedAt)))
+    .prepare('api_key_by_id'),
+);
+
 type KeyRow = { accountId: string; profileId: string; role: Role; secretHash: string };
 
 export interface AuthenticatorOptions {
@@ -111,10 +120,8 @@ export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 
     const now = performance.now();
     const cached = cache.get(apiKeyId);
     if (cached && cached.expires > now) return cached.row;
-    const row = db
-      .select({ accountId: apiKeys.accountId, profileId: apiKeys.profileId, role: apiKeys.role, secretHash: apiKeys.secretHash })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt)))
+    const row = keyById(db)
+      .execute({ apiKeyId })
       .then(([found]) => found ?? null);
     if (ttlMs > 0) {
       cache.delete(apiKeyId);

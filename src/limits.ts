@@ -148,10 +148,14 @@ function useRequestParsing(max: number): Plugin {
       if (!requestParser) {
         throw refuse(415, 'BAD_REQUEST', 'Unsupported request: POST a JSON body with Content-Type: application/json, or GET with a query string.');
       }
-      if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge();
+      const contentLength = request.headers.get('content-length');
+      if (contentLength !== null && !/^\d+$/.test(contentLength)) throw refuse(400, 'BAD_REQUEST', 'The Content-Length header is invalid.');
+      if (Number(contentLength) > max) throw tooLarge();
       setRequestParser(async (original) => {
+        // With a Content-Length, HTTP framing already bounds the body (checked
+        // above); only a chunked body is counted, as it arrives.
         let request = original;
-        if (original.body) {
+        if (original.body && contentLength === null) {
           const chunks: Uint8Array[] = [];
           let size = 0;
           const reader = original.body.getReader();

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './db/client.ts';
 import { isIdOf } from './db/ids.ts';
 import { models, type Labels, type ModelRow, type ModelStatus } from './db/schema.ts';
-import { anyText, textArray } from './db/sql.ts';
+import { anyText, preparedOnce, textArray } from './db/sql.ts';
 import { isText, isTimestamp, windowConditions, windowOrderBy, type KeysetOrder, type PageWindow, type SortKey } from './pagination.ts';
 import { foldAscii } from './validation.ts';
 
@@ -55,12 +55,17 @@ function filterConditions(filter: ModelFilter): SQL[] {
   return conditions;
 }
 
-/** The account's models with these ids; unknown and foreign ids are simply absent. */
-export function selectModels(db: Database, accountId: string, ids: readonly string[]): Promise<ModelRow[]> {
-  return db
+const modelsByIds = preparedOnce((db: Database) =>
+  db
     .select()
     .from(models)
-    .where(and(eq(models.accountId, accountId), anyText(models.id, ids)));
+    .where(and(eq(models.accountId, sql.placeholder('accountId')), sql`${models.id} = any(${sql.placeholder('ids')}::text[])`))
+    .prepare('models_by_ids'),
+);
+
+/** The account's models with these ids; unknown and foreign ids are simply absent. */
+export function selectModels(db: Database, accountId: string, ids: readonly string[]): Promise<ModelRow[]> {
+  return modelsByIds(db).execute({ accountId, ids });
 }
 
 /**

@@ -3,7 +3,7 @@ import { catalogRowsFor } from './catalog.ts';
 import type { Database } from './db/client.ts';
 import { isIdOf, newId } from './db/ids.ts';
 import { models, workspaces, type WorkspaceRow } from './db/schema.ts';
-import { anyText } from './db/sql.ts';
+import { preparedOnce } from './db/sql.ts';
 import {
   isTimestamp,
   pageWindow,
@@ -83,12 +83,17 @@ export async function workspacePage(db: Database, accountId: string, args: Conne
   return toPage(rows, window, scope, workspaceOrder);
 }
 
-/** The account's workspaces with these ids; unknown and foreign ids are simply absent. */
-export function selectWorkspaces(db: Database, accountId: string, ids: readonly string[]): Promise<WorkspaceRow[]> {
-  return db
+const workspacesByIds = preparedOnce((db: Database) =>
+  db
     .select()
     .from(workspaces)
-    .where(and(eq(workspaces.accountId, accountId), anyText(workspaces.id, ids)));
+    .where(and(eq(workspaces.accountId, sql.placeholder('accountId')), sql`${workspaces.id} = any(${sql.placeholder('ids')}::text[])`))
+    .prepare('workspaces_by_ids'),
+);
+
+/** The account's workspaces with these ids; unknown and foreign ids are simply absent. */
+export function selectWorkspaces(db: Database, accountId: string, ids: readonly string[]): Promise<WorkspaceRow[]> {
+  return workspacesByIds(db).execute({ accountId, ids });
 }
 
 export async function countWorkspaces(db: Database, accountId: string): Promise<number> {

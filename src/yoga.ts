@@ -34,6 +34,8 @@ export function createApp({ db, log = createLogger('silent'), limits = defaultLi
     maskedErrors: true,
     // One operation per request.
     batching: false,
+    // Our own request parsing (limits.ts) enforces the body limit, with an error naming it.
+    maxRequestBodySize: false,
     cors: { origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] },
     context: async ({ request }) => {
       const requestId = requests.get(request)?.id ?? randomUUID();

@@ -12,3 +12,17 @@ export function anyText(expr: SQLWrapper, values: readonly string[]): SQL {
 export function textArray(values: readonly string[]): SQL {
   return sql`${sql.param(values)}::text[]`;
 }
+
+/**
+ * A statement built once per database and reused: Drizzle otherwise rebuilds
+ * the SQL text of every query on every call, which shows in profiles of hot
+ * paths. `build` must use sql.placeholder() for every value.
+ */
+export function preparedOnce<Db extends object, Prepared>(build: (db: Db) => Prepared): (db: Db) => Prepared {
+  const cache = new WeakMap<Db, Prepared>();
+  return (db) => {
+    let prepared = cache.get(db);
+    if (!prepared) cache.set(db, (prepared = build(db)));
+    return prepared;
+  };
+}
