@@ -1,8 +1,8 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './db/client.ts';
 import { isIdOf } from './db/ids.ts';
-import { models, type Labels, type ModelRow, type ModelStatus } from './db/schema.ts';
-import { anyText, preparedOnce, textArray } from './db/sql.ts';
+import { models, workspaces, type Labels, type ModelRow, type ModelStatus, type WorkspaceRow } from './db/schema.ts';
+import { anyText, preparedOnce } from './db/sql.ts';
 import { isText, isTimestamp, windowConditions, windowOrderBy, type KeysetOrder, type PageWindow, type SortKey } from './pagination.ts';
 import { foldAscii } from './validation.ts';
 
@@ -69,10 +69,10 @@ export function selectModels(db: Database, accountId: string, ids: readonly stri
 }
 
 /**
- * One page of models for each of many workspaces, in ONE statement: a LATERAL
- * subquery per workspace walks the index of the order and stops after the
- * window, however deep the cursor. Rows come back grouped by workspace, in
- * query order (see toPage).
+ * The account's workspaces with these ids, each with one page of its models,
+ * in ONE statement: a LATERAL subquery per workspace walks the index of the
+ * order and stops after the window, however deep the cursor. Unknown and
+ * foreign workspaces are absent; each page is in query order (see toPage).
  */
 export async function selectModelPages(
   db: Database,
@@ -81,7 +81,7 @@ export async function selectModelPages(
   window: PageWindow,
   orderBy: ModelOrderBy,
   filter: ModelFilter,
-): Promise<Map<string, ModelRow[]>> {
+): Promise<Map<string, { workspace: WorkspaceRow; rows: ModelRow[] }>> {
   const order = modelOrder(orderBy);
   const orderBySql = windowOrderBy(order, window);
   const page = db
@@ -93,8 +93,7 @@ export async function selectModelPages(
     .from(models)
     .where(
       and(
-        // The builder cannot say "the current row of the unnest" (raw by necessity).
-        sql`${models.workspaceId} = parents.id`,
+        eq(models.workspaceId, workspaces.id),
         eq(models.accountId, accountId),
         ...filterConditions(filter),
         ...windowConditions(order, window),
@@ -103,14 +102,21 @@ export async function selectModelPages(
     .orderBy(...orderBySql)
     .limit(window.limit + 1)
     .as('page');
-  const { position, ...columns } = page._.selectedFields;
   const rows = await db
-    .select(columns)
-    .from(sql`unnest(${textArray(workspaceIds)}) as parents(id)`)
-    .crossJoinLateral(page)
-    .orderBy(sql`parents.id`, position);
-  const pages = new Map<string, ModelRow[]>(workspaceIds.map((id) => [id, []]));
-  for (const row of rows) pages.get(row.workspaceId)?.push(row);
+    .select({ workspace: workspaces, model: page._.selectedFields })
+    .from(workspaces)
+    .leftJoinLateral(page, sql`true`)
+    .where(and(eq(workspaces.accountId, accountId), anyText(workspaces.id, workspaceIds)))
+    .orderBy(workspaces.id, page.position);
+  const pages = new Map<string, { workspace: WorkspaceRow; rows: ModelRow[] }>();
+  for (const { workspace, model } of rows) {
+    let entry = pages.get(workspace.id);
+    if (!entry) pages.set(workspace.id, (entry = { workspace, rows: [] }));
+    if (model) {
+      const { position: _, ...row } = model;
+      entry.rows.push(row);
+    }
+  }
   return pages;
 }
 

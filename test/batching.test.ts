@@ -106,4 +106,34 @@ describe('batching: statements per request', () => {
     const wrong = await app.gql(`query { viewer { role } }`, { key: `${id}.${'A'.repeat(43)}` });
     expect(wrong.status).toBe(401);
   });
+
+  it('workspace(id) with a page of its models is one statement, two with totalCount', async () => {
+    const tenant = await app.tenant();
+    const PAGE = /* GraphQL */ `
+      query Page($id: ID!, $after: String, $count: Boolean!) {
+        workspace(id: $id) {
+          name
+          models(first: 5, after: $after, orderBy: { field: NAME, direction: ASC }) {
+            totalCount @include(if: $count)
+            edges { cursor node { id metadata { name } workspace { id } } }
+            pageInfo { hasNextPage endCursor }
+          }
+        }
+      }
+    `;
+    const first = await statementsOf(PAGE, tenant.adminKey, { id: tenant.workspaceId, count: false });
+    expect(first.statements).toBe(1);
+    expect(first.data.workspace.models.edges).toHaveLength(5);
+    const next = await statementsOf(PAGE, tenant.adminKey, { id: tenant.workspaceId, after: first.data.workspace.models.pageInfo.endCursor, count: true });
+    expect(next.statements).toBe(2);
+    expect(next.data.workspace.models.totalCount).toBeGreaterThanOrEqual(15);
+    // The second page continues the first.
+    const names = [...first.data.workspace.models.edges, ...next.data.workspace.models.edges].map((e: { node: { metadata: { name: string } } }) => e.node.metadata.name.toLowerCase());
+    expect(names).toEqual([...names].sort());
+    // Another tenant's workspace: null, in one statement, whatever the selection.
+    const other = await app.tenant();
+    const foreign = await statementsOf(PAGE, other.adminKey, { id: tenant.workspaceId, count: true });
+    expect(foreign.data.workspace).toBeNull();
+    expect(foreign.statements).toBe(1);
+  });
 });

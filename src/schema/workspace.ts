@@ -1,9 +1,12 @@
+import { getArgumentValues } from 'graphql/execution/values.js';
+import { getNamedType, Kind, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.ts';
 import { viewerOf } from '../context.ts';
 import { isIdOf } from '../db/ids.ts';
 import type { WorkspaceRow } from '../db/schema.ts';
+import type { ModelPageKey } from '../loaders.ts';
 import { modelOrder, type ModelOrderBy } from '../models.ts';
-import { pageWindow, toPage } from '../pagination.ts';
+import { pageWindow, toPage, type ConnectionArgs } from '../pagination.ts';
 import { countWorkspaces, createWorkspace, workspacePage } from '../workspaces.ts';
 import type { Problem } from '../validation.ts';
 import { clientMutationIdProblem, forbidden, UserError, userErrors } from './errors.ts';
@@ -12,6 +15,43 @@ import { ModelFilter, ModelOrder, parseModelFilter } from './model.ts';
 import { Model, Workspace } from './refs.ts';
 
 const DEFAULT_MODEL_ORDER: ModelOrderBy = { field: 'CREATED_AT', direction: 'ASC' };
+
+type ModelsArgs = ConnectionArgs & {
+  filter?: typeof ModelFilter.$inferInput | null;
+  orderBy?: ModelOrderBy | null;
+};
+
+/** What `Workspace.models(...)` asks for: checked arguments, the loader key, and the cursor scope. */
+function modelsPageOf(workspaceId: string, args: ModelsArgs) {
+  const orderBy = args.orderBy ?? DEFAULT_MODEL_ORDER;
+  // A cursor is valid only for this workspace's connection in this order.
+  const scope = `${workspaceId}:${orderBy.field}:${orderBy.direction}`;
+  const order = modelOrder(orderBy);
+  const window = pageWindow(args, scope, order);
+  const key: ModelPageKey = { workspaceId, window, orderBy, filter: parseModelFilter(args.filter) };
+  return { key, scope, order };
+}
+
+/**
+ * `workspace(id) { models(...) }` is the most common query of all: when the
+ * selection holds exactly one plain `models` field with valid arguments, the
+ * workspace and that page are read in one statement. Anything else (no
+ * models, several, fragments, directives, bad arguments, which then fail in
+ * the models resolver) takes the ordinary path.
+ */
+function prefetchedModelsPage(id: string, info: GraphQLResolveInfo): ModelPageKey | null {
+  const [node, ...others] = info.fieldNodes;
+  const selections = others.length === 0 ? node?.selectionSet?.selections : undefined;
+  if (!selections || selections.some((s) => s.kind !== Kind.FIELD || s.directives?.length)) return null;
+  const models = (selections as FieldNode[]).filter((s) => s.name.value === 'models');
+  const definition = (getNamedType(info.returnType) as GraphQLObjectType).getFields().models;
+  if (models.length !== 1 || !definition) return null;
+  try {
+    return modelsPageOf(id, getArgumentValues(definition, models[0]!, info.variableValues) as ModelsArgs).key;
+  } catch {
+    return null;
+  }
+}
 
 builder.node(Workspace, {
   description: "A workspace of an account: it holds the account's models, each enabled or disabled.",
@@ -31,18 +71,13 @@ builder.node(Workspace, {
           orderBy: t.arg({ type: ModelOrder, description: 'The order; default CREATED_AT ASC.' }),
         },
         resolve: async (workspace, args, ctx) => {
-          const orderBy = args.orderBy ?? DEFAULT_MODEL_ORDER;
-          // A cursor is valid only for this workspace's connection in this order.
-          const scope = `${workspace.id}:${orderBy.field}:${orderBy.direction}`;
-          const order = modelOrder(orderBy);
-          const window = pageWindow(args, scope, order);
-          const filter = parseModelFilter(args.filter);
-          const rows = await ctx.loaders.modelPages.load({ workspaceId: workspace.id, window, orderBy, filter });
+          const { key, scope, order } = modelsPageOf(workspace.id, args);
+          const rows = await ctx.loaders.modelPages.load(key);
           for (const row of rows) ctx.loaders.models.prime(row.id, row);
           return {
-            ...toPage(rows, window, scope, order),
+            ...toPage(rows, key.window, scope, order),
             // Counted only when a client selects totalCount, batched across workspaces.
-            totalCount: () => ctx.loaders.modelCounts.load({ workspaceId: workspace.id, filter }),
+            totalCount: () => ctx.loaders.modelCounts.load({ workspaceId: workspace.id, filter: key.filter }),
           };
         },
       },
@@ -67,7 +102,15 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A workspace by id; null when the id is malformed, unknown, of another type or owned by another account.',
     args: { id: t.arg.id({ required: true, description: 'A workspace id, e.g. ws_01HX….' }) },
-    resolve: (_root, { id }, ctx) => ctx.loaders.workspaces.load(id),
+    resolve: async (_root, { id }, ctx, info) => {
+      const key = isIdOf('Workspace', id) ? prefetchedModelsPage(id, info) : null;
+      if (!key) return ctx.loaders.workspaces.load(id);
+      const found = await ctx.loaders.workspaceWithModelPage.load(key);
+      if (!found) return null;
+      ctx.loaders.workspaces.prime(id, found.workspace);
+      ctx.loaders.modelPages.prime(key, found.rows);
+      return found.workspace;
+    },
   }),
   workspaces: t.connection(
     {
