@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './db/client.ts';
 import { newId } from './db/ids.ts';
-import { models, workspaces, type ModelRow } from './db/schema.ts';
+import { catalogSyncs, models, workspaces, type ModelRow } from './db/schema.ts';
 import { textArray } from './db/sql.ts';
 
 export interface CatalogModel {
@@ -121,4 +122,20 @@ export async function syncCatalog(db: Database): Promise<{ updated: number; adde
     added += inserted.length;
   }
   return { updated, added };
+}
+
+/** The catalog's identity: when it equals the last synced one, there is nothing to sync. */
+export const catalogFingerprint = createHash('sha256').update(JSON.stringify(catalog)).digest('hex');
+
+/**
+ * What a start runs: syncCatalog, only when this build's catalog differs from
+ * the last one synced (a full sync reads every model, which would make every
+ * start as slow as the database is large). Returns null when it had nothing to do.
+ */
+export async function syncCatalogIfChanged(db: Database): Promise<{ updated: number; added: number } | null> {
+  const [synced] = await db.select().from(catalogSyncs).where(eq(catalogSyncs.fingerprint, catalogFingerprint));
+  if (synced) return null;
+  const result = await syncCatalog(db);
+  await db.insert(catalogSyncs).values({ fingerprint: catalogFingerprint }).onConflictDoNothing();
+  return result;
 }

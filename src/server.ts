@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const database = await openWithRetry(config, log, () => stopping);
   if (!database) return process.exit(0);
   const { synced, demo } = await prepareDatabase(database.db);
-  if (synced.updated + synced.added > 0) log.info(synced, 'catalog synced');
+  if (synced) log.info(synced, 'catalog synced');
 
   let draining = false;
   const yoga = createApp({ db: database.db, log, limits: config.limits, http: config.http, accepting: () => !draining });

@@ -45,6 +45,7 @@ export async function createWorkspace(
     labels: labels.value,
     // Set here, not by the database, so the row is known without reading it back.
     createdAt: new Date(),
+    modelCount: 0,
   };
   // One statement, so it is atomic without a transaction: the unique index on
   // (account_id, lower(name)) decides conflicts (two concurrent creations of
@@ -59,7 +60,8 @@ export async function createWorkspace(
   if (seeded.length === 0) {
     return fail('CONFLICT', ['name'], `A workspace named "${name.value}" already exists in this account`);
   }
-  return ok({ workspace, modelCount: seeded.length });
+  // The count trigger has added the seeded models to the row.
+  return ok({ workspace: { ...workspace, modelCount: seeded.length }, modelCount: seeded.length });
 }
 
 const workspaceOrder: KeysetOrder<WorkspaceRow> = {

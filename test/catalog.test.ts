@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { catalog, syncCatalog } from '../src/catalog.ts';
+import { catalog, syncCatalog, syncCatalogIfChanged } from '../src/catalog.ts';
 import { newId } from '../src/db/ids.ts';
-import { models } from '../src/db/schema.ts';
+import { models, workspaces } from '../src/db/schema.ts';
 import { setupTestApp } from './helpers.ts';
 
 const app = await setupTestApp();
@@ -79,5 +79,26 @@ describe('the catalog', () => {
     await syncCatalog(app.db);
     const [after] = await app.db.select().from(models).where(eq(models.id, extra.id));
     expect(after).toMatchObject({ name: 'Custom', provider: 'local' });
+  });
+});
+
+describe('catalog sync at start', () => {
+  it('runs once per catalog: a start with the same catalog reads nothing but the fingerprint', async () => {
+    // The first call may sync (or find the fingerprint left by another test file's start).
+    await syncCatalogIfChanged(app.db);
+    const again = await app.countStatements(() => syncCatalogIfChanged(app.db));
+    expect(again.result).toBeNull();
+    expect(again.statements).toBe(1);
+  });
+
+  it('keeps workspaces.model_count equal to the models of each workspace (triggers)', async () => {
+    const tenant = await app.tenant();
+    const count = async () => (await app.db.select({ n: workspaces.modelCount }).from(workspaces).where(eq(workspaces.id, tenant.workspaceId)))[0]!.n;
+    expect(await count()).toBe(catalog.length);
+    await app.db.delete(models).where(and(eq(models.workspaceId, tenant.workspaceId), eq(models.provider, catalog[0]!.provider)));
+    const left = await app.db.select().from(models).where(eq(models.workspaceId, tenant.workspaceId));
+    expect(await count()).toBe(left.length);
+    await syncCatalog(app.db);
+    expect(await count()).toBe(catalog.length);
   });
 });

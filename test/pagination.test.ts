@@ -687,13 +687,19 @@ describe('models connection: totalCount', () => {
     await expectWalksVisit(fetch, expectedModelOrder(rows), [10]);
   });
 
-  it('is computed only when selected: one statement more with it than without', async () => {
-    const run = (withTotal: boolean) => app.countStatements(() => modelsPage(tenant.readerKey, tenant.workspaceId, { first: 5, withTotal }));
+  it('is computed only when selected: one statement more with a filter, none without (the count kept on the workspace)', async () => {
+    const run = (withTotal: boolean, filter?: Filter) =>
+      app.countStatements(() => modelsPage(tenant.readerKey, tenant.workspaceId, { first: 5, withTotal, filter }));
     await run(false); // warm-up
     const without = await run(false);
     const withTotal = await run(true);
     expect(withTotal.result.totalCount).toBe(rows.length);
-    expect(withTotal.statements, withTotal.sql.join('\n')).toBe(without.statements + 1);
+    expect(withTotal.statements, withTotal.sql.join('\n')).toBe(without.statements);
+    const filter = { provider: 'openai' };
+    const filteredWithout = await run(false, filter);
+    const filteredWith = await run(true, filter);
+    expect(filteredWith.result.totalCount).toBe(rows.filter((r) => r.provider === 'openai').length);
+    expect(filteredWith.statements, filteredWith.sql.join('\n')).toBe(filteredWithout.statements + 1);
   });
 
   it('is computed only when selected on the workspaces connection too', async () => {

@@ -74,6 +74,8 @@ export const workspaces = pgTable(
     name: ctext('name').notNull(),
     labels: jsonb('labels').$type<Labels>().notNull().default({}),
     createdAt: createdAt(),
+    /** How many models the workspace has, kept by triggers on models (drizzle/0003_model_counts.sql). */
+    modelCount: integer('model_count').notNull().default(0),
   },
   (t) => [
     // Names are unique per account, trimmed (on write) and ASCII case-folded
@@ -124,6 +126,12 @@ export const models = pgTable(
     check('models_status_check', sql`${t.status} in ('MODEL_STATUS_UNSPECIFIED', 'MODEL_STATUS_ENABLED', 'MODEL_STATUS_DISABLED')`),
   ],
 );
+
+/** The fingerprint of the catalog last synced into every workspace (see syncCatalog). */
+export const catalogSyncs = pgTable('catalog_syncs', {
+  fingerprint: text('fingerprint').primaryKey(),
+  syncedAt: timestamp('synced_at', { precision: 3, withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -76,8 +76,10 @@ builder.node(Workspace, {
           for (const row of rows) ctx.loaders.models.prime(row.id, row);
           return {
             ...toPage(rows, key.window, scope, order),
-            // Counted only when a client selects totalCount, batched across workspaces.
-            totalCount: () => ctx.loaders.modelCounts.load({ workspaceId: workspace.id, filter: key.filter }),
+            // Without a filter, the count kept on the workspace row (no statement);
+            // otherwise counted only when selected, batched across workspaces.
+            totalCount: () =>
+              Object.keys(key.filter).length === 0 ? workspace.modelCount : ctx.loaders.modelCounts.load({ workspaceId: workspace.id, filter: key.filter }),
           };
         },
       },
