@@ -38,16 +38,23 @@ export function modelOrder({ field, direction }: ModelOrderBy): KeysetOrder<Mode
   return { keys: sortKeys[field], descending: direction === 'DESC' };
 }
 
-function filterConditions(filter: ModelFilter): SQL[] {
+/** The values a filter condition compares with: the filter's own, or placeholders for a prepared statement. */
+type FilterValue = (name: keyof ModelFilter) => unknown;
+const filterValues = (filter: ModelFilter) => ({
+  ...filter,
+  ...(filter.labels !== undefined ? { labels: JSON.stringify(filter.labels) } : {}),
+});
+
+function filterConditions(filter: ModelFilter, value: FilterValue = (name) => filterValues(filter)[name]): SQL[] {
   const conditions: SQL[] = [];
-  if (filter.status !== undefined) conditions.push(eq(models.status, filter.status));
-  if (filter.provider !== undefined) conditions.push(eq(models.provider, filter.provider));
-  if (filter.family !== undefined) conditions.push(eq(models.family, filter.family));
-  if (filter.bundleKey !== undefined) conditions.push(eq(models.bundleKey, filter.bundleKey));
-  if (filter.labels !== undefined) conditions.push(sql`${models.labels} @> ${JSON.stringify(filter.labels)}::jsonb`);
+  if (filter.status !== undefined) conditions.push(sql`${models.status} = ${value('status')}`);
+  if (filter.provider !== undefined) conditions.push(sql`${models.provider} = ${value('provider')}`);
+  if (filter.family !== undefined) conditions.push(sql`${models.family} = ${value('family')}`);
+  if (filter.bundleKey !== undefined) conditions.push(sql`${models.bundleKey} = ${value('bundleKey')}`);
+  if (filter.labels !== undefined) conditions.push(sql`${models.labels} @> ${value('labels')}::jsonb`);
   if (filter.search !== undefined) {
     // strpos, not LIKE: '%' and '_' in a search match literally.
-    const needle = sql`${filter.search}::text`;
+    const needle = sql`${value('search')}::text`;
     conditions.push(
       sql`(strpos(lower(${models.name}), ${needle}) > 0 or strpos(lower(${models.provider}), ${needle}) > 0 or strpos(lower(${models.family}), ${needle}) > 0)`,
     );
@@ -82,32 +89,10 @@ export async function selectModelPages(
   orderBy: ModelOrderBy,
   filter: ModelFilter,
 ): Promise<Map<string, { workspace: WorkspaceRow; rows: ModelRow[] }>> {
-  const order = modelOrder(orderBy);
-  const orderBySql = windowOrderBy(order, window);
-  const page = db
-    .select({
-      ...getTableColumns(models),
-      // The position within the window, so the outer query can keep each page's order.
-      position: sql<number>`row_number() over (order by ${sql.join(orderBySql, sql`, `)})`.as('position'),
-    })
-    .from(models)
-    .where(
-      and(
-        eq(models.workspaceId, workspaces.id),
-        eq(models.accountId, accountId),
-        ...filterConditions(filter),
-        ...windowConditions(order, window),
-      ),
-    )
-    .orderBy(...orderBySql)
-    .limit(window.limit + 1)
-    .as('page');
-  const rows = await db
-    .select({ workspace: workspaces, model: page._.selectedFields })
-    .from(workspaces)
-    .leftJoinLateral(page, sql`true`)
-    .where(and(eq(workspaces.accountId, accountId), anyText(workspaces.id, workspaceIds)))
-    .orderBy(workspaces.id, page.position);
+  const values: Record<string, unknown> = { ...filterValues(filter), accountId, ids: workspaceIds, limit: window.limit + 1 };
+  window.after?.forEach((key, i) => (values[`after${i}`] = key));
+  window.before?.forEach((key, i) => (values[`before${i}`] = key));
+  const rows = await pageStatement(db, window, orderBy, filter).execute(values);
   const pages = new Map<string, { workspace: WorkspaceRow; rows: ModelRow[] }>();
   for (const { workspace, model } of rows) {
     let entry = pages.get(workspace.id);
@@ -118,6 +103,53 @@ export async function selectModelPages(
     }
   }
   return pages;
+}
+
+/**
+ * The page statement of one shape (order, direction, which cursors, which
+ * filter conditions), built once per database with placeholders for every
+ * value: pages are the hot path, and building SQL dominated their profile.
+ */
+const pageStatements = new WeakMap<Database, Map<string, ReturnType<typeof buildPageStatement>>>();
+
+function pageStatement(db: Database, window: PageWindow, orderBy: ModelOrderBy, filter: ModelFilter) {
+  const shape = [orderBy.field, orderBy.direction, window.backward, window.after !== null, window.before !== null, ...Object.keys(filter).sort()].join(':');
+  let statements = pageStatements.get(db);
+  if (!statements) pageStatements.set(db, (statements = new Map()));
+  let statement = statements.get(shape);
+  if (!statement) statements.set(shape, (statement = buildPageStatement(db, window, orderBy, filter, shape)));
+  return statement;
+}
+
+function buildPageStatement(db: Database, window: PageWindow, orderBy: ModelOrderBy, filter: ModelFilter, name: string) {
+  const order = modelOrder(orderBy);
+  const orderBySql = windowOrderBy(order, window);
+  const placeholders = (prefix: string, keys: readonly string[] | null) => keys && keys.map((_, i) => sql.placeholder(`${prefix}${i}`));
+  const page = db
+    .select({
+      ...getTableColumns(models),
+      // The position within the window, so the outer query can keep each page's order.
+      position: sql<number>`row_number() over (order by ${sql.join(orderBySql, sql`, `)})`.as('position'),
+    })
+    .from(models)
+    .where(
+      and(
+        eq(models.workspaceId, workspaces.id),
+        eq(models.accountId, sql.placeholder('accountId')),
+        ...filterConditions(filter, (field) => sql.placeholder(field)),
+        ...windowConditions(order, { after: placeholders('after', window.after), before: placeholders('before', window.before) }),
+      ),
+    )
+    .orderBy(...orderBySql)
+    .limit(sql.placeholder('limit'))
+    .as('page');
+  return db
+    .select({ workspace: workspaces, model: page._.selectedFields })
+    .from(workspaces)
+    .leftJoinLateral(page, sql`true`)
+    .where(and(eq(workspaces.accountId, sql.placeholder('accountId')), sql`${workspaces.id} = any(${sql.placeholder('ids')}::text[])`))
+    .orderBy(workspaces.id, page.position)
+    .prepare(`model_page:${name}`);
 }
 
 /** How many models match the filter in each workspace: one grouped statement. */

@@ -90,7 +90,7 @@ function decodeCursor<Row>(cursor: string, arg: string, scope: string, order: Ke
 }
 
 /** `(k1, k2, …) op (v1, v2, …)`: one row comparison, which an index on the keys serves. */
-function compareKeys<Row>(order: KeysetOrder<Row>, op: '>' | '<', values: readonly string[]): SQL {
+function compareKeys<Row>(order: KeysetOrder<Row>, op: '>' | '<', values: readonly unknown[]): SQL {
   const columns = sql.join(order.keys.map((k) => sql`${k.expr}`), sql`, `);
   const params = sql.join(
     order.keys.map((k, i) => sql`${values[i]}::${sql.raw(k.cast)}`),
@@ -99,8 +99,11 @@ function compareKeys<Row>(order: KeysetOrder<Row>, op: '>' | '<', values: readon
   return sql`(${columns}) ${sql.raw(op)} (${params})`;
 }
 
-/** WHERE conditions that bound a window by its cursors. */
-export function windowConditions<Row>(order: KeysetOrder<Row>, window: PageWindow): SQL[] {
+/** WHERE conditions that bound a window by its cursors (their keys, or placeholders for them). */
+export function windowConditions<Row>(
+  order: KeysetOrder<Row>,
+  window: { after: readonly unknown[] | null; before: readonly unknown[] | null },
+): SQL[] {
   const conditions: SQL[] = [];
   const [forward, backward] = order.descending ? (['<', '>'] as const) : (['>', '<'] as const);
   if (window.after) conditions.push(compareKeys(order, forward, window.after));
