@@ -3,7 +3,9 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { viewerOf } from '../context.ts';
 import { isIdOf } from '../db/ids.ts';
-import { models, type ModelRow, type ModelStatus as ModelStatusValue } from '../db/schema.ts';
+import type { Database } from '../db/client.ts';
+import { models, type Labels, type ModelRow, type ModelStatus as ModelStatusValue } from '../db/schema.ts';
+import { preparedOnce } from '../db/sql.ts';
 import { badUserInput } from '../pagination.ts';
 import { checkText, fail, foldAscii, normalizeLabels, ok, type Problem, type Result } from '../validation.ts';
 import type { ModelFilter as ModelFilterValue } from '../models.ts';
@@ -174,13 +176,43 @@ const modelPayloadFields = (t: PayloadFieldBuilder) => ({
 });
 type PayloadFieldBuilder = Parameters<Parameters<typeof builder.objectFields>[1]>[0];
 
-type ModelChanges = Partial<Pick<ModelRow, 'status' | 'labels'>>;
+/** The change a model mutation makes: one column, given as the value SQL compares and stores. */
+type ModelChange = { column: 'status'; value: ModelStatusValue } | { column: 'labels'; value: Labels };
+
+/**
+ * One prepared UPDATE … RETURNING per changed column. The revision moves only
+ * when the value really changes, so repeating a write is a no-op.
+ */
+const updateStatements = {
+  status: preparedOnce((db: Database) =>
+    db
+      .update(models)
+      .set({
+        status: sql`${sql.placeholder('value')}::text`,
+        revision: sql`${models.revision} + (${models.status} is distinct from ${sql.placeholder('value')}::text)::int`,
+      })
+      .where(and(eq(models.id, sql.placeholder('id')), eq(models.accountId, sql.placeholder('accountId'))))
+      .returning()
+      .prepare('set_model_status'),
+  ),
+  labels: preparedOnce((db: Database) =>
+    db
+      .update(models)
+      .set({
+        labels: sql`${sql.placeholder('value')}::jsonb`,
+        revision: sql`${models.revision} + (${models.labels} is distinct from ${sql.placeholder('value')}::jsonb)::int`,
+      })
+      .where(and(eq(models.id, sql.placeholder('id')), eq(models.accountId, sql.placeholder('accountId'))))
+      .returning()
+      .prepare('set_model_labels'),
+  ),
+};
 
 /** Updates one of the viewer's models, after the checks every model mutation shares. */
 async function updateModel(
   ctx: Context,
   input: { id: string; clientMutationId?: string | null },
-  changes: () => Result<ModelChanges>,
+  change: () => Result<ModelChange>,
 ): Promise<ModelPayload> {
   const { id } = input;
   const viewer = viewerOf(ctx);
@@ -188,20 +220,15 @@ async function updateModel(
   if (viewer.role !== 'ADMIN') return failed(forbidden);
   const badClientMutationId = clientMutationIdProblem(input);
   if (badClientMutationId) return failed(badClientMutationId);
-  const validated = changes();
+  const validated = change();
   if (!validated.ok) return failed(validated.problem);
   if (!isIdOf('Model', id)) return failed(notFound(['id'], 'model'));
-  const { status, labels } = validated.value;
-  // The revision moves only when a value really changes: repeating a write is a no-op.
-  const differs = [
-    ...(status !== undefined ? [sql`${models.status} is distinct from ${status}::text`] : []),
-    ...(labels !== undefined ? [sql`${models.labels} is distinct from ${JSON.stringify(labels)}::jsonb`] : []),
-  ];
-  const [row] = await ctx.db
-    .update(models)
-    .set({ ...validated.value, revision: sql`${models.revision} + (${sql.join(differs, sql` or `)})::int` })
-    .where(and(eq(models.id, id), eq(models.accountId, viewer.accountId)))
-    .returning();
+  const { column, value } = validated.value;
+  const [row] = await updateStatements[column](ctx.db).execute({
+    id,
+    accountId: viewer.accountId,
+    value: column === 'labels' ? JSON.stringify(value) : value,
+  });
   if (!row) return failed(notFound(['id'], 'model'));
   ctx.loaders.models.clear(row.id).prime(row.id, row);
   return { model: row, userErrors: [] };
@@ -222,7 +249,7 @@ builder.relayMutationField(
       updateModel(ctx, input, () =>
         input.status === 'MODEL_STATUS_UNSPECIFIED'
           ? fail('INVALID_ARGUMENT', ['status'], 'status must be MODEL_STATUS_ENABLED or MODEL_STATUS_DISABLED')
-          : ok({ status: input.status }),
+          : ok({ column: 'status', value: input.status }),
       ),
   },
   { description: 'The result of setModelStatus.', outputFields: modelPayloadFields },
@@ -242,7 +269,7 @@ builder.relayMutationField(
     resolve: (_root, { input }, ctx) =>
       updateModel(ctx, input, () => {
         const labels = normalizeLabels(input.labels, ['labels']);
-        return labels.ok ? ok({ labels: labels.value }) : labels;
+        return labels.ok ? ok({ column: 'labels', value: labels.value }) : labels;
       }),
   },
   { description: 'The result of setModelLabels.', outputFields: modelPayloadFields },
