@@ -10,21 +10,24 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { scenarios, type BenchData, type Operation, type Scenario } from './scenarios.ts';
+import { checkEqual } from './check-equal.ts';
 import { seed } from './seed.ts';
+import { root, startBaseline, startOurs, type RunningServer } from './servers.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = root;
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
 const WARMUP_S = Number(process.env.BENCH_WARMUP || 2);
 const DURATION_S = Number(process.env.BENCH_DURATION || 8);
 const COUNT_REQUESTS = 200;
 // Pool connections close after 1 s idle, so their backends report their statistics (see countStatements).
-const SERVER_ENV = { DATABASE_URL, PORT: '0', LOG_LEVEL: 'warn', DATABASE_IDLE_TIMEOUT: '1' };
+const SERVER_ENV = { DATABASE_IDLE_TIMEOUT: '1' };
 
 interface Server {
   name: 'ours' | 'baseline';
   url: string;
   process: ChildProcess;
+  stop(): Promise<void>;
   /** Spawn to first successful GraphQL answer, in ms. */
   coldStartMs: number;
 }
@@ -41,19 +44,12 @@ interface Row {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startServer(name: Server['name'], args: string[], ready: RegExp, probe: Operation): Promise<Server> {
-  const started = performance.now();
-  const child = spawn('node', args, { cwd: ROOT, env: { ...process.env, ...SERVER_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const deadline = started + 60_000;
-  while (!ready.test(output)) {
-    if (child.exitCode !== null || performance.now() > deadline) throw new Error(`${name} did not start:\n${output}`);
-    await sleep(5);
-  }
-  const url = ready.exec(output)![1]!;
-  while ((await send(url, probe).catch(() => null))?.ok !== true) await sleep(5);
-  return { name, url, process: child, coldStartMs: Math.round(performance.now() - started) };
+/** Starts a server and measures its cold start: from spawn to its first successful answer. */
+async function started(start: () => Promise<RunningServer>, probe: Operation): Promise<Server> {
+  const begun = performance.now();
+  const server = await start();
+  while ((await send(server.url, probe).catch(() => null))?.ok !== true) await sleep(5);
+  return { name: server.name as Server['name'], url: server.url, process: server.child, stop: server.stop, coldStartMs: Math.round(performance.now() - begun) };
 }
 
 async function send(url: string, op: Operation): Promise<{ ok: boolean; text: string }> {
@@ -138,9 +134,12 @@ async function main() {
     spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
   );
   const probe = scenarios[0]!.next(data);
-  const ours = await startServer('ours', ['dist/server.js'], /GraphiQL at (http:\/\/localhost:\d+\/graphql)/, probe);
-  const baseline = await startServer('baseline', ['--import', 'tsx', 'bench/baseline.ts'], /baseline listening on (http:\/\/[\d.:]+\/graphql)/, probe);
+  const ours = await started(() => startOurs(DATABASE_URL, SERVER_ENV, ['dist/server.js']), probe);
+  const baseline = await started(() => startBaseline(DATABASE_URL, SERVER_ENV), probe);
   console.log(`Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms`);
+  const equal = await checkEqual(ours.url, baseline.url, data, 5);
+  if (equal.differences.length > 0) throw new Error(`The servers answer differently: ${JSON.stringify(equal.differences.slice(0, 2), null, 2)}`);
+  console.log(`Both servers gave identical JSON for ${equal.checked} requests.`);
 
   const rows: Row[] = [];
   try {
@@ -157,8 +156,7 @@ async function main() {
     }
   } finally {
     const rss = { ours: peakRssMb(ours.process), baseline: peakRssMb(baseline.process) };
-    ours.process.kill('SIGTERM');
-    baseline.process.kill('SIGTERM');
+    await Promise.all([ours.stop(), baseline.stop()]);
     await monitor.end();
     report(rows, rss, { ours: ours.coldStartMs, baseline: baseline.coldStartMs });
   }
