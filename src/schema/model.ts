@@ -183,30 +183,18 @@ type ModelChange = { column: 'status'; value: ModelStatusValue } | { column: 'la
  * One prepared UPDATE … RETURNING per changed column. The revision moves only
  * when the value really changes, so repeating a write is a no-op.
  */
-const updateStatements = {
-  status: preparedOnce((db: Database) =>
-    db
+const updateOf = (column: 'status' | 'labels', type: 'text' | 'jsonb') =>
+  preparedOnce((db: Database) => {
+    const value = sql`${sql.placeholder('value')}::${sql.raw(type)}`;
+    return db
       .update(models)
-      .set({
-        status: sql`${sql.placeholder('value')}::text`,
-        revision: sql`${models.revision} + (${models.status} is distinct from ${sql.placeholder('value')}::text)::int`,
-      })
+      .set({ [column]: value, revision: sql`${models.revision} + (${models[column]} is distinct from ${value})::int` })
       .where(and(eq(models.id, sql.placeholder('id')), eq(models.accountId, sql.placeholder('accountId'))))
       .returning()
-      .prepare('set_model_status'),
-  ),
-  labels: preparedOnce((db: Database) =>
-    db
-      .update(models)
-      .set({
-        labels: sql`${sql.placeholder('value')}::jsonb`,
-        revision: sql`${models.revision} + (${models.labels} is distinct from ${sql.placeholder('value')}::jsonb)::int`,
-      })
-      .where(and(eq(models.id, sql.placeholder('id')), eq(models.accountId, sql.placeholder('accountId'))))
-      .returning()
-      .prepare('set_model_labels'),
-  ),
-};
+      .prepare(`set_model_${column}`);
+  });
+
+const updateStatements = { status: updateOf('status', 'text'), labels: updateOf('labels', 'jsonb') };
 
 /** Updates one of the viewer's models, after the checks every model mutation shares. */
 async function updateModel(
