@@ -153,12 +153,3 @@ export async function isReady(db: Database): Promise<boolean> {
   const [row] = await db.select({ applied: sql<number>`count(*)::int` }).from(sql`drizzle.__drizzle_migrations`);
   return (row?.applied ?? 0) >= migrationCount;
 }
-
-/** PostgreSQL's SQLSTATE of an error, looking through Drizzle's wrapping. */
-export function sqlState(error: unknown): string | undefined {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
