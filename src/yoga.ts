@@ -92,6 +92,7 @@ function useRequestLog(requests: WeakMap<Request, { id: string; started: number 
       const entry = requests.get(request);
       if (!entry) return;
       response.headers.set('x-request-id', entry.id);
+      if (!log.isLevelEnabled('info')) return;
       const { pathname } = new URL(request.url);
       log.info(
         { requestId: entry.id, method: request.method, path: pathname, status: response.status, ms: Math.round(performance.now() - entry.started) },
