@@ -1,14 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import type { DatabaseTarget, PoolOptions } from '../config.ts';
 import * as schema from './schema.ts';
@@ -54,9 +48,15 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   return target.kind === 'pglite' ? openPglite(target.dataDir, options) : openPostgres(target.url, options);
 }
 
+// Each driver is loaded only when used: a server on PostgreSQL never loads PGlite.
 async function openPglite(dataDir: string | null, options: OpenOptions): Promise<DatabaseHandle> {
   const releaseLock = dataDir ? lockDataDir(dataDir) : () => {};
   try {
+    const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
     const client = await PGlite.create(dataDir ?? undefined);
     const db = drizzlePglite({ client, schema, logger: options.logger ?? false });
     if (options.migrate !== false) await migratePglite(db, { migrationsFolder });
@@ -78,6 +78,11 @@ async function openPglite(dataDir: string | null, options: OpenOptions): Promise
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<DatabaseHandle> {
+  const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
+    import('postgres'),
+    import('drizzle-orm/postgres-js'),
+    import('drizzle-orm/postgres-js/migrator'),
+  ]);
   const client = postgres(url, {
     max: options.pool?.max ?? 10,
     idle_timeout: options.pool?.idleTimeoutSeconds || undefined,
