@@ -14,7 +14,6 @@ import { checkEqual } from './check-equal.ts';
 import { seed } from './seed.ts';
 import { root, startBaseline, startOurs, type RunningServer } from './servers.ts';
 
-const ROOT = root;
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
 const WARMUP_S = Number(process.env.BENCH_WARMUP || 2);
@@ -131,7 +130,7 @@ async function main() {
 
   console.log('Building our server …');
   await new Promise<void>((resolve, reject) =>
-    spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
+    spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
   );
   const probe = scenarios[0]!.next(data);
   const ours = await started(() => startOurs(DATABASE_URL, SERVER_ENV, ['dist/server.js']), probe);

@@ -9,11 +9,11 @@ import {
   type FieldNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Limits } from './config.ts';
+import { operationParts } from './document.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
 
 /**
@@ -75,11 +75,10 @@ export function objectsRequested(
   operationName: string | null,
   variables: Record<string, unknown>,
 ): number | null {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  const root = operation && schema.getRootType(operation.operation);
-  if (!operation || !root) return 0;
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const parts = operationParts(document, operationName);
+  const root = parts && schema.getRootType(parts.operation.operation);
+  if (!parts || !root) return 0;
+  const { operation, fragments } = parts;
   let invalid = false;
 
   const argument = (field: FieldNode, name: string): unknown => {

@@ -65,14 +65,13 @@ export function createLoaders(db: Database, accountId: string | null) {
   return {
     models: byId<ModelRow>('Model', selectModels),
     workspaces: byId<WorkspaceRow>('Workspace', selectWorkspaces),
-    /** A page of models of each workspace (the workspaces already known to be the account's). */
-    modelPages: grouped<ModelPageKey, ModelRow[]>(
-      async (accountId, { window, orderBy, filter }, ids) =>
-        new Map([...(await selectModelPages(db, accountId, ids, window, orderBy, filter))].map(([id, { rows }]) => [id, rows])),
-      [],
-    ),
-    /** A workspace by id together with a page of its models, in one statement: null for anything not the account's. */
-    workspaceWithModelPage: grouped<ModelPageKey, { workspace: WorkspaceRow; rows: ModelRow[] } | null>(
+    /**
+     * A workspace together with a page of its models, in one statement; null
+     * for a workspace that is not the account's. Query.workspace loads it
+     * ahead of Workspace.models when it can, and the models resolver then
+     * finds the same key cached.
+     */
+    modelPages: grouped<ModelPageKey, { workspace: WorkspaceRow; rows: ModelRow[] } | null>(
       (accountId, { window, orderBy, filter }, ids) => selectModelPages(db, accountId, ids, window, orderBy, filter),
       null,
     ),

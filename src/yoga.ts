@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { createAuthenticator, type AuthenticatorOptions } from './auth.ts';
 import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
 import { isReady, type Database } from './db/client.ts';
+import { operationParts } from './document.ts';
 import { useOperationLimits } from './limits.ts';
 import { createLogger, yogaLogger, type Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
@@ -119,12 +120,9 @@ function useAuthenticationGate(): Plugin<Context> {
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
 
 function isPureIntrospection(document: DocumentNode, operationName: string | null): boolean {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (!operation) return false;
-  const fragments = new Map(
-    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])),
-  );
+  const parts = operationParts(document, operationName);
+  if (!parts) return false;
+  const { operation, fragments } = parts;
   const seen = new Set<string>();
   const onlyIntrospection = (set: SelectionSetNode): boolean =>
     set.selections.every((selection) => {
@@ -138,7 +136,7 @@ function isPureIntrospection(document: DocumentNode, operationName: string | nul
           if (seen.has(name)) return true;
           seen.add(name);
           const fragment = fragments.get(name);
-          return fragment !== undefined && onlyIntrospection(fragment);
+          return fragment !== undefined && onlyIntrospection(fragment.selectionSet);
         }
       }
     });

@@ -72,7 +72,7 @@ builder.node(Workspace, {
         },
         resolve: async (workspace, args, ctx) => {
           const { key, scope, order } = modelsPageOf(workspace.id, args);
-          const rows = await ctx.loaders.modelPages.load(key);
+          const rows = (await ctx.loaders.modelPages.load(key))?.rows ?? [];
           for (const row of rows) ctx.loaders.models.prime(row.id, row);
           return {
             ...toPage(rows, key.window, scope, order),
@@ -107,10 +107,9 @@ builder.queryFields((t) => ({
     resolve: async (_root, { id }, ctx, info) => {
       const key = isIdOf('Workspace', id) ? prefetchedModelsPage(id, info) : null;
       if (!key) return ctx.loaders.workspaces.load(id);
-      const found = await ctx.loaders.workspaceWithModelPage.load(key);
+      const found = await ctx.loaders.modelPages.load(key);
       if (!found) return null;
       ctx.loaders.workspaces.prime(id, found.workspace);
-      ctx.loaders.modelPages.prime(key, found.rows);
       return found.workspace;
     },
   }),
