@@ -4,6 +4,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { createAuthenticator, type AuthenticatorOptions } from './auth.ts';
+import { useCompiledQueries } from './compiled-queries.ts';
 import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
 import { isReady, type Database } from './db/client.ts';
@@ -21,10 +22,20 @@ export interface AppOptions {
   /** False while the process shuts down: /ready then answers 503 so balancers stop sending. */
   accepting?: () => boolean;
   auth?: AuthenticatorOptions;
+  /** Run eligible queries compiled (compiled-queries.ts); default true. False answers everything with graphql-js. */
+  compileQueries?: boolean;
 }
 
 /** The GraphQL app: no port, so tests drive it with `yoga.fetch`. */
-export function createApp({ db, log = createLogger('silent'), limits = defaultLimits, http = defaultHttp, accepting = () => true, auth }: AppOptions) {
+export function createApp({
+  db,
+  log = createLogger('silent'),
+  limits = defaultLimits,
+  http = defaultHttp,
+  accepting = () => true,
+  auth,
+  compileQueries = true,
+}: AppOptions) {
   const authenticate = createAuthenticator(db, auth);
   const requests = new WeakMap<Request, { id: string; started: number }>();
   return createYoga<Record<string, unknown>, Context>({
@@ -58,6 +69,7 @@ export function createApp({ db, log = createLogger('silent'), limits = defaultLi
       useReadinessCheck({ endpoint: '/ready', check: () => accepting() && readyWithin(db, READY_TIMEOUT_MS) }),
       useAuthenticationGate(),
       useUnexpectedErrors(),
+      ...(compileQueries ? [useCompiledQueries(log)] : []),
     ],
   });
 }
