@@ -43,6 +43,17 @@ interface Row {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Our server runs as `npm start` runs it: with its node flags (the heap size)
+ * and NODE_ENV=production, which skips graphql-js's development-only checks.
+ */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const flags = /exec node (.*?) ?dist\/server\.js/.exec(scripts.start);
+  if (!flags) throw new Error(`npm start no longer runs "exec node … dist/server.js": ${scripts.start}`);
+  return flags[1]!.split(' ').filter(Boolean);
+}
+
 /** Starts a server and measures its cold start: from spawn to its first successful answer. */
 async function started(start: () => Promise<RunningServer>, probe: Operation): Promise<Server> {
   const begun = performance.now();
@@ -133,8 +144,7 @@ async function main() {
     spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
   );
   const probe = scenarios[0]!.next(data);
-  // As `npm start` runs it: graphql-js skips its development-only checks.
-  const ours = await started(() => startOurs(DATABASE_URL, { ...SERVER_ENV, NODE_ENV: 'production' }, ['dist/server.js']), probe);
+  const ours = await started(() => startOurs(DATABASE_URL, { ...SERVER_ENV, NODE_ENV: 'production' }, [...startFlags(), 'dist/server.js']), probe);
   const baseline = await started(() => startBaseline(DATABASE_URL, SERVER_ENV), probe);
   console.log(`Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms`);
   const equal = await checkEqual(ours.url, baseline.url, data, 5);
