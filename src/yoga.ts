@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { createAuthenticator, type AuthenticatorOptions } from './auth.ts';
 import { useCompiledQueries } from './compiled-queries.ts';
 import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
@@ -66,7 +66,7 @@ export function createApp({
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       ...useOperationLimits(limits),
-      useReadinessCheck({ endpoint: '/ready', check: () => accepting() && readyWithin(db, READY_TIMEOUT_MS) }),
+      useReadiness('/ready', async () => accepting() && (await readyWithin(db, READY_TIMEOUT_MS))),
       useAuthenticationGate(),
       useUnexpectedErrors(),
       ...(compileQueries ? [useCompiledQueries(log)] : []),
@@ -77,6 +77,20 @@ export function createApp({
 export type App = ReturnType<typeof createApp>;
 
 const READY_TIMEOUT_MS = 1_000;
+
+/**
+ * `GET /ready`: 200 when `check` holds, else 503, with no body. Yoga's
+ * useReadinessCheck does the same but also tests a URLPattern against every
+ * other request, which showed in the profile of the smallest operations.
+ */
+function useReadiness(endpoint: string, check: () => Promise<boolean>): Plugin {
+  return {
+    onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== endpoint) return;
+      return check().then((ready) => endResponse(new fetchAPI.Response(null, { status: ready ? 200 : 503 })));
+    },
+  };
+}
 
 /** Readiness answers promptly: a database that does not answer in time, or fails, is "not ready" (never its error text). */
 function readyWithin(db: Database, ms: number): Promise<boolean> {
