@@ -19,24 +19,40 @@ import type { Logger } from './logger.ts';
  *   query (a read) runs again through graphql-js, whose answer is the one the
  *   client gets, with the spec's errors, paths and locations.
  */
-export function useCompiledQueries(log: Logger): Plugin<Context> {
-  // Yoga's parser cache hands out one document per query text: compile once per document and operation.
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+export interface CompileOptions {
+  /**
+   * How many times a document runs through graphql-js before it is compiled.
+   * Compiling costs far more than one interpreted run (about 40 ms for the
+   * largest document the limits allow, against a few for graphql-js), so only
+   * documents clients keep sending are compiled: a stream of one-off documents
+   * cannot turn the compiler against the server. 0 compiles at first sight.
+   */
+  after: number;
+}
+
+/** A document's operation: how often it ran, and its compiled form once decided (null: never). */
+interface Entry {
+  runs: number;
+  query?: CompiledQuery | null;
+}
+
+export function useCompiledQueries(log: Logger, { after }: CompileOptions): Plugin<Context> {
+  // Yoga's parser cache hands out one document per query text: count and compile per document and operation.
+  const entries = new WeakMap<DocumentNode, Map<string, Entry>>();
 
   const compiledFor = (schema: Parameters<typeof compileQuery>[0], document: DocumentNode, operationName: string | null) => {
-    let byOperation = compiled.get(document);
-    if (!byOperation) compiled.set(document, (byOperation = new Map()));
+    let byOperation = entries.get(document);
+    if (!byOperation) entries.set(document, (byOperation = new Map()));
     const key = operationName ?? '';
-    let query = byOperation.get(key);
-    if (query === undefined) {
-      const parts = operationParts(document, operationName);
-      const eligible = parts?.operation.operation === 'query' && !parts.operation.variableDefinitions?.some((v) => v.defaultValue);
-      const result = eligible ? compileQuery(schema, document, operationName ?? undefined) : null;
-      query = result && isCompiledQuery(result) ? result : null;
-      byOperation.set(key, query);
-      log.debug({ operationName: parts?.operation.name?.value ?? null, compiled: query !== null }, query ? 'operation compiled' : 'operation left to graphql-js');
-    }
-    return query;
+    let entry = byOperation.get(key);
+    if (!entry) byOperation.set(key, (entry = { runs: 0 }));
+    if (entry.query !== undefined || entry.runs++ < after) return entry.query ?? null;
+    const parts = operationParts(document, operationName);
+    const eligible = parts?.operation.operation === 'query' && !parts.operation.variableDefinitions?.some((v) => v.defaultValue);
+    const result = eligible ? compileQuery(schema, document, operationName ?? undefined) : null;
+    entry.query = result && isCompiledQuery(result) ? result : null;
+    log.debug({ operationName: parts?.operation.name?.value ?? null, compiled: entry.query !== null }, entry.query ? 'operation compiled' : 'operation left to graphql-js');
+    return entry.query;
   };
 
   return {

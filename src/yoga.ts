@@ -4,7 +4,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { createAuthenticator, type AuthenticatorOptions } from './auth.ts';
-import { useCompiledQueries } from './compiled-queries.ts';
+import { useCompiledQueries, type CompileOptions } from './compiled-queries.ts';
 import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
 import { isReady, type Database } from './db/client.ts';
@@ -22,8 +22,11 @@ export interface AppOptions {
   /** False while the process shuts down: /ready then answers 503 so balancers stop sending. */
   accepting?: () => boolean;
   auth?: AuthenticatorOptions;
-  /** Run eligible queries compiled (compiled-queries.ts); default true. False answers everything with graphql-js. */
-  compileQueries?: boolean;
+  /**
+   * Run eligible queries compiled (compiled-queries.ts), each document after
+   * 10 interpreted runs by default; false answers everything with graphql-js.
+   */
+  compileQueries?: CompileOptions | false;
 }
 
 /** The GraphQL app: no port, so tests drive it with `yoga.fetch`. */
@@ -34,7 +37,7 @@ export function createApp({
   http = defaultHttp,
   accepting = () => true,
   auth,
-  compileQueries = true,
+  compileQueries = { after: 10 },
 }: AppOptions) {
   const authenticate = createAuthenticator(db, auth);
   const requests = new WeakMap<Request, { id: string; started: number }>();
@@ -69,7 +72,7 @@ export function createApp({
       useReadiness('/ready', async () => accepting() && (await readyWithin(db, READY_TIMEOUT_MS))),
       useAuthenticationGate(),
       useUnexpectedErrors(),
-      ...(compileQueries ? [useCompiledQueries(log)] : []),
+      ...(compileQueries ? [useCompiledQueries(log, compileQueries)] : []),
     ],
   });
 }

@@ -12,10 +12,9 @@ import { setupTestApp, type Tenant } from './helpers.ts';
 const t = await setupTestApp();
 const interpreted = createApp({ db: t.db, compileQueries: false });
 const logLines: { msg: string; operationName?: string | null; compiled?: boolean }[] = [];
-const logged = createApp({
-  db: t.db,
-  log: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(JSON.parse(line)) }),
-});
+const debugLog = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
+const logged = createApp({ db: t.db, log: debugLog, compileQueries: { after: 0 } });
+const patient = createApp({ db: t.db, log: debugLog, compileQueries: { after: 2 } });
 
 let tenant: Tenant;
 let modelIds: string[];
@@ -131,8 +130,8 @@ describe('compiled queries answer exactly as graphql-js', () => {
 });
 
 describe('which operations run compiled', () => {
-  const post = (query: string, variables?: Record<string, unknown>) =>
-    logged.fetch('http://test/graphql', {
+  const post = (query: string, variables?: Record<string, unknown>, app: App = logged) =>
+    app.fetch('http://test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.adminKey}` },
       body: JSON.stringify({ query, variables }),
@@ -159,5 +158,16 @@ describe('which operations run compiled', () => {
     expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(body.errors[0].locations).toBeDefined();
     expect(logLines.slice(before).map((l) => l.msg)).toContain('compiled run reported errors: graphql-js answers');
+  });
+
+  it('a document is compiled only after it has run `after` times through graphql-js', async () => {
+    const query = `query Patient($w: ID!) { workspace(id: $w) { models(first: 2) { nodes { id } } } }`;
+    const compiledLines = () => logLines.filter((l) => l.msg === 'operation compiled' && l.operationName === 'Patient').length;
+    const answers: unknown[] = [];
+    for (let run = 1; run <= 4; run++) {
+      answers.push(await (await post(query, { w: tenant.workspaceId }, patient)).json());
+      expect(compiledLines(), `after run ${run}`).toBe(run <= 2 ? 0 : 1);
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
   });
 });

@@ -56,7 +56,8 @@ export async function setupTestApp(): Promise<TestApp> {
     },
   });
   const db = handle.db;
-  const yoga = createApp({ db });
+  // Queries compile at first sight, so every test also checks the compiled path.
+  const yoga = createApp({ db, compileQueries: { after: 0 } });
   afterAll(() => handle.close());
 
   let tenants = 0;
