@@ -124,6 +124,16 @@ describe('compiled queries answer exactly as graphql-js', () => {
     expect(answer.body.data.workspace.models.nodes).toHaveLength(2);
   });
 
+  it('string literals that look like code are data: the compiler emits no part of a document as code', async () => {
+    const hostile = ['"); process.exit(1); ("', "'); throw 1; ('", '`${process.exit(1)}`', '\u2028\u2029 */ /*', '</script>'];
+    for (const text of hostile) {
+      const literal = JSON.stringify(text);
+      const answer = await same(`{ workspaces(first: 1) { nodes { models(filter: { search: ${literal}, provider: ${literal} }) { totalCount } } } }`);
+      expect(answer.body.data.workspaces.nodes[0].models.totalCount).toBe(0);
+      await same(`query { model(id: ${literal}) { id } }`);
+    }
+  });
+
   it('introspection', async () => {
     await same(`{ __schema { queryType { name } types { name kind fields { name args { name defaultValue } } } } __type(name: "Model") { name } }`);
   });
