@@ -60,17 +60,20 @@ function catalogRow(entry: CatalogModel, owner: Owner, createdAt: Date): ModelRo
   };
 }
 
+const modelColumns = Object.entries(getTableColumns(models));
+
 /**
- * The catalog models of a workspace as rows of `models`, for
+ * The catalog models of these workspaces as rows of `models`, for
  * `insert into models select * from <this>`: one jsonb parameter whose keys are
- * the column names, so the statement text is the same for every workspace.
+ * the column names, so the statement text is the same whatever the workspaces.
  */
-export function catalogRowsFor(owner: Owner, createdAt: Date): SQL {
-  const columns = Object.entries(getTableColumns(models));
-  const rows = catalog.map((entry) => {
-    const row = catalogRow(entry, owner, createdAt);
-    return Object.fromEntries(columns.map(([key, column]) => [column.name, row[key as keyof ModelRow]]));
-  });
+export function catalogRowsFor(owners: readonly Owner[], createdAt: Date): SQL {
+  const rows = owners.flatMap((owner) =>
+    catalog.map((entry) => {
+      const row = catalogRow(entry, owner, createdAt);
+      return Object.fromEntries(modelColumns.map(([key, column]) => [column.name, row[key as keyof ModelRow]]));
+    }),
+  );
   return sql`jsonb_populate_recordset(null::${models}, ${JSON.stringify(rows)}::jsonb)`;
 }
 
@@ -114,14 +117,15 @@ export async function syncCatalog(db: Database): Promise<{ updated: number; adde
     .leftJoin(models, eq(models.workspaceId, workspaces.id))
     .groupBy(workspaces.id)
     .having(sql`count(${models.id}) filter (where (${models.provider} || '/' || ${models.family}) = any(${textArray(catalog.map((e) => `${e.provider}/${e.family}`))})) < ${catalog.length}`);
-  let added = 0;
-  const now = new Date();
-  for (const owner of missing) {
-    const rows = catalog.map((entry) => catalogRow(entry, owner, now));
-    const inserted = await db.insert(models).values(rows).onConflictDoNothing().returning({ id: models.id });
-    added += inserted.length;
-  }
-  return { updated, added };
+  if (missing.length === 0) return { updated, added: 0 };
+  // Every missing entry of every such workspace in one statement; the unique
+  // (workspace, provider, family) index skips the entries a workspace has.
+  const inserted = await db
+    .insert(models)
+    .select(sql`select * from ${catalogRowsFor(missing, new Date())}`)
+    .onConflictDoNothing()
+    .returning({ id: models.id });
+  return { updated, added: inserted.length };
 }
 
 /** The catalog's identity: when it equals the last synced one, there is nothing to sync. */

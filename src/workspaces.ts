@@ -55,7 +55,7 @@ export async function createWorkspace(
   const seeded = await db
     .with(created)
     .insert(models)
-    .select(sql`select * from ${catalogRowsFor({ accountId: workspace.accountId, workspaceId: workspace.id, profileId: workspace.profileId }, workspace.createdAt)} where exists (select from ${created})`)
+    .select(sql`select * from ${catalogRowsFor([{ accountId: workspace.accountId, workspaceId: workspace.id, profileId: workspace.profileId }], workspace.createdAt)} where exists (select from ${created})`)
     .returning({ id: models.id });
   if (seeded.length === 0) {
     return fail('CONFLICT', ['name'], `A workspace named "${name.value}" already exists in this account`);

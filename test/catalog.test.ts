@@ -71,6 +71,25 @@ describe('the catalog', () => {
     expect(await app.db.select().from(models).where(eq(models.workspaceId, tenant.workspaceId))).toHaveLength(catalog.length);
   });
 
+  it('sync fills in the models missing from many workspaces with one insert, whatever their number', async () => {
+    const tenants = await Promise.all([app.tenant(), app.tenant(), app.tenant()]);
+    for (const [i, tenant] of tenants.entries()) {
+      const gone = catalog.slice(i, i + 2);
+      for (const entry of gone) {
+        await app.db
+          .delete(models)
+          .where(and(eq(models.workspaceId, tenant.workspaceId), eq(models.provider, entry.provider), eq(models.family, entry.family)));
+      }
+    }
+    const { statements, result, sql } = await app.countStatements(() => syncCatalog(app.db));
+    expect(result.added).toBe(6);
+    // The update, the search for workspaces missing entries, one insert.
+    expect(statements, sql.join('\n')).toBe(3);
+    for (const tenant of tenants) {
+      expect(await app.db.select().from(models).where(eq(models.workspaceId, tenant.workspaceId))).toHaveLength(catalog.length);
+    }
+  });
+
   it('sync leaves models that are not in the catalog alone', async () => {
     const tenant = await app.tenant();
     const [template] = await app.db.select().from(models).where(eq(models.workspaceId, tenant.workspaceId)).limit(1);
