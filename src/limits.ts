@@ -8,6 +8,8 @@ import {
   type DocumentNode,
   type FieldNode,
   type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
@@ -87,9 +89,7 @@ export function objectsRequested(
   };
 
   /** How many items one occurrence of this field fans out to; null when it is not a list of objects we count. */
-  const fanOut = (field: FieldNode, type: GraphQLCompositeType): number | null => {
-    const definition = isObjectType(type) ? type.getFields()[field.name.value] : undefined;
-    const returns = definition && getNamedType(definition.type);
+  const fanOut = (field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, returns: GraphQLNamedType | undefined): number | null => {
     if (definition?.args.some((a) => a.name === 'ids')) {
       const ids = argument(field, 'ids');
       return Array.isArray(ids) ? ids.length : 1;
@@ -113,7 +113,7 @@ export function objectsRequested(
         if (!selection.selectionSet) continue;
         const definition = isObjectType(type) ? type.getFields()[selection.name.value] : undefined;
         const child = definition ? getNamedType(definition.type) : undefined;
-        const fan = fanOut(selection, type);
+        const fan = fanOut(selection, definition, child);
         const items = fan === null ? multiplier : multiplier * fan;
         if (fan !== null) total += items;
         if (child && 'getFields' in child) total += count(selection.selectionSet, child as GraphQLCompositeType, items);

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, sql, type SQL, type SQLWrapper } from 'drizzl
 import type { Database } from './db/client.ts';
 import { isIdOf } from './db/ids.ts';
 import { models, workspaces, type Labels, type ModelRow, type ModelStatus, type WorkspaceRow } from './db/schema.ts';
-import { anyText, preparedOnce } from './db/sql.ts';
+import { accountRowsIn, anyText, preparedOnce } from './db/sql.ts';
 import { isText, isTimestamp, windowConditions, windowOrderBy, type KeysetOrder, type PageWindow, type SortKey } from './pagination.ts';
 import { foldAscii } from './validation.ts';
 
@@ -66,7 +66,7 @@ const modelsByIds = preparedOnce((db: Database) =>
   db
     .select()
     .from(models)
-    .where(and(eq(models.accountId, sql.placeholder('accountId')), sql`${models.id} = any(${sql.placeholder('ids')}::text[])`))
+    .where(accountRowsIn(models))
     .prepare('models_by_ids'),
 );
 
@@ -128,12 +128,11 @@ function modelJson(page: { [K in keyof ModelRow]: SQLWrapper }): SQL {
  * filter conditions), built once per database with placeholders for every
  * value: pages are the hot path, and building SQL dominated their profile.
  */
-const pageStatements = new WeakMap<Database, Map<string, ReturnType<typeof buildPageStatement>>>();
+const pageStatements = preparedOnce((_db: Database) => new Map<string, ReturnType<typeof buildPageStatement>>());
 
 function pageStatement(db: Database, window: PageWindow, orderBy: ModelOrderBy, filter: ModelFilter) {
   const shape = [orderBy.field, orderBy.direction, window.backward, window.after !== null, window.before !== null, ...Object.keys(filter).sort()].join(':');
-  let statements = pageStatements.get(db);
-  if (!statements) pageStatements.set(db, (statements = new Map()));
+  const statements = pageStatements(db);
   let statement = statements.get(shape);
   if (!statement) statements.set(shape, (statement = buildPageStatement(db, window, orderBy, filter, shape)));
   return statement;
@@ -169,7 +168,7 @@ function buildPageStatement(db: Database, window: PageWindow, orderBy: ModelOrde
     })
     .from(workspaces)
     .leftJoinLateral(page, sql`true`)
-    .where(and(eq(workspaces.accountId, sql.placeholder('accountId')), sql`${workspaces.id} = any(${sql.placeholder('ids')}::text[])`))
+    .where(accountRowsIn(workspaces))
     .groupBy(workspaces.id)
     .prepare(`model_page:${name}`);
 }

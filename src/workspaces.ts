@@ -3,7 +3,7 @@ import { catalogRowsFor } from './catalog.ts';
 import type { Database } from './db/client.ts';
 import { isIdOf, newId } from './db/ids.ts';
 import { models, workspaces, type WorkspaceRow } from './db/schema.ts';
-import { preparedOnce } from './db/sql.ts';
+import { accountRowsIn, preparedOnce } from './db/sql.ts';
 import {
   isTimestamp,
   pageWindow,
@@ -89,7 +89,7 @@ const workspacesByIds = preparedOnce((db: Database) =>
   db
     .select()
     .from(workspaces)
-    .where(and(eq(workspaces.accountId, sql.placeholder('accountId')), sql`${workspaces.id} = any(${sql.placeholder('ids')}::text[])`))
+    .where(accountRowsIn(workspaces))
     .prepare('workspaces_by_ids'),
 );
 

@@ -172,15 +172,13 @@ function isPureIntrospection(document: DocumentNode, operationName: string | nul
   return onlyIntrospection(operation.selectionSet);
 }
 
+/** A new error where `at` is (its nodes, source, positions and path): GraphQLError's own fields are read-only. */
+function errorAt(at: GraphQLError | undefined, message: string, extensions: Record<string, unknown>, originalError?: Error | null): GraphQLError {
+  return new GraphQLError(message, { nodes: at?.nodes, source: at?.source, positions: at?.positions, path: at?.path, originalError, extensions });
+}
+
 function withExtensions(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, ...extensions },
-  });
+  return errorAt(error, error.message, { ...error.extensions, ...extensions }, error.originalError);
 }
 
 /**
@@ -217,11 +215,5 @@ function unexpected(
   status?: number,
 ): GraphQLError {
   log.error({ err: cause, requestId, where }, 'unexpected error');
-  return new GraphQLError('Unexpected error.', {
-    nodes: located?.nodes,
-    source: located?.source,
-    positions: located?.positions,
-    path: located?.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, ...(status ? { http: { status } } : {}) },
-  });
+  return errorAt(located, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId, ...(status ? { http: { status } } : {}) });
 }

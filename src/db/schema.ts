@@ -74,7 +74,7 @@ export const workspaces = pgTable(
     name: ctext('name').notNull(),
     labels: jsonb('labels').$type<Labels>().notNull().default({}),
     createdAt: createdAt(),
-    /** How many models the workspace has, kept by triggers on models (drizzle/0003_model_counts.sql). */
+    /** How many models the workspace has, kept by triggers on models (drizzle/0003_model_count_triggers.sql). */
     modelCount: integer('model_count').notNull().default(0),
   },
   (t) => [

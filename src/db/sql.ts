@@ -1,16 +1,25 @@
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 
 /**
- * `expr = any($1::text[])` with the whole list as ONE parameter. Drizzle's
- * inArray() spreads a list into one placeholder per item, which changes the
- * statement text with the list's length and defeats prepared statements.
+ * `expr = any($1::text[])` with the whole list as ONE parameter (or one
+ * placeholder for it). Drizzle's inArray() spreads a list into one placeholder
+ * per item, which changes the statement text with the list's length and
+ * defeats prepared statements.
  */
-export function anyText(expr: SQLWrapper, values: readonly string[]): SQL {
+export function anyText(expr: SQLWrapper, values: readonly string[] | Placeholder): SQL {
   return sql`${expr} = any(${textArray(values)})`;
 }
 
-export function textArray(values: readonly string[]): SQL {
-  return sql`${sql.param(values)}::text[]`;
+export function textArray(values: readonly string[] | Placeholder): SQL {
+  return sql`${Array.isArray(values) ? sql.param(values) : values}::text[]`;
+}
+
+/**
+ * The account's rows among some ids, for a statement prepared with the
+ * placeholders `accountId` and `ids`: unknown and foreign ids are simply absent.
+ */
+export function accountRowsIn(table: { id: SQLWrapper; accountId: SQLWrapper }): SQL {
+  return and(eq(table.accountId, sql.placeholder('accountId')), anyText(table.id, sql.placeholder('ids')))!;
 }
 
 /**
