@@ -473,7 +473,6 @@ describe.skipIf(testTarget().kind !== 'postgres')('database faults (a private Po
       backendsTerminated: terminated,
       terminatedWhileWaitingOnLock: midStatement,
       unexpectedErrorsLogged: records.filter((r) => r.msg === 'unexpected error').length,
-      issue1208Guarded: records.filter((r) => /porsager\/postgres#1208/.test(r.msg)).length,
       unhandledRejectionsLogged: unhandledRejections(server).length,
       slowestRequestsLoggedMs: slowest(server),
       after: after.map((o) => o.kind[0]).join(''),
