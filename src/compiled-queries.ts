@@ -1,4 +1,4 @@
-import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from './context.ts';
@@ -40,7 +40,7 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions): Plug
   // Yoga's parser cache hands out one document per query text: count and compile per document and operation.
   const entries = new WeakMap<DocumentNode, Map<string, Entry>>();
 
-  const compiledFor = (schema: Parameters<typeof compileQuery>[0], document: DocumentNode, operationName: string | null) => {
+  const compiledFor = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null) => {
     let byOperation = entries.get(document);
     if (!byOperation) entries.set(document, (byOperation = new Map()));
     const key = operationName ?? '';

@@ -140,12 +140,7 @@ describe('compiled queries answer exactly as graphql-js', () => {
 });
 
 describe('which operations run compiled', () => {
-  const post = (query: string, variables?: Record<string, unknown>, app: App = logged) =>
-    app.fetch('http://test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.adminKey}` },
-      body: JSON.stringify({ query, variables }),
-    });
+  const post = (query: string, variables?: Record<string, unknown>, app: App = logged) => send(app, query, variables);
 
   it('queries compile once per document; mutations and documents with variable defaults are left to graphql-js', async () => {
     const page = `query LoggedPage($w: ID!, $first: Int) { workspace(id: $w) { models(first: $first) { nodes { id } } } }`;
@@ -163,8 +158,7 @@ describe('which operations run compiled', () => {
 
   it('a compiled run that reports an error is answered by graphql-js', async () => {
     const before = logLines.length;
-    const response = await post(`query Oversized($w: ID!) { workspace(id: $w) { models(first: 101) { nodes { id } } } }`, { w: tenant.workspaceId });
-    const body = await response.json();
+    const { body } = await post(`query Oversized($w: ID!) { workspace(id: $w) { models(first: 101) { nodes { id } } } }`, { w: tenant.workspaceId });
     expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(body.errors[0].locations).toBeDefined();
     expect(logLines.slice(before).map((l) => l.msg)).toContain('compiled run reported errors: graphql-js answers');
@@ -175,7 +169,7 @@ describe('which operations run compiled', () => {
     const compiledLines = () => logLines.filter((l) => l.msg === 'operation compiled' && l.operationName === 'Patient').length;
     const answers: unknown[] = [];
     for (let run = 1; run <= 4; run++) {
-      answers.push(await (await post(query, { w: tenant.workspaceId }, patient)).json());
+      answers.push((await post(query, { w: tenant.workspaceId }, patient)).body);
       expect(compiledLines(), `after run ${run}`).toBe(run <= 2 ? 0 : 1);
     }
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
