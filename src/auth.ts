@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './db/client.ts';
 import { preparedOnce } from './db/sql.ts';
@@ -26,7 +26,8 @@ export interface IssuedKey {
 // the secret is checked against its SHA-256. 256 random bits need no slow hash.
 const API_KEY = /^(key_[0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/;
 
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
+// crypto.hash is the one-shot form: no Hash object per request.
+const hashSecret = (secret: string) => hash('sha256', secret, 'buffer');
 
 async function issueKey(db: Database, accountId: string, profileId: string, role: Role): Promise<IssuedKey> {
   const apiKeyId = newId('ApiKey');
@@ -95,7 +96,8 @@ const keyById = preparedOnce((db: Database) =>
     .prepare('api_key_by_id'),
 );
 
-type KeyRow = { accountId: string; profileId: string; role: Role; secretHash: string };
+/** A live key's row, its stored hash decoded once. */
+type KeyRow = { accountId: string; profileId: string; role: Role; secretHash: Buffer };
 
 export interface AuthenticatorOptions {
   /** How long a verified key is trusted without asking the database: the contract allows a revocation 1 s to arrive. */
@@ -122,7 +124,7 @@ export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 
     if (cached && cached.expires > now) return cached.row;
     const row = keyById(db)
       .execute({ apiKeyId })
-      .then(([found]) => found ?? null);
+      .then(([found]) => (found ? { ...found, secretHash: Buffer.from(found.secretHash, 'hex') } : null));
     if (ttlMs > 0) {
       cache.delete(apiKeyId);
       cache.set(apiKeyId, { row, expires: now + ttlMs });
@@ -142,7 +144,7 @@ export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 
     if (!parts) return null;
     const [, apiKeyId, secret] = parts as unknown as [string, string, string];
     const row = await lookup(apiKeyId);
-    if (!row || !timingSafeEqual(Buffer.from(row.secretHash, 'hex'), hashSecret(secret))) return null;
+    if (!row || !timingSafeEqual(row.secretHash, hashSecret(secret))) return null;
     return { accountId: row.accountId, profileId: row.profileId, apiKeyId, role: row.role };
   };
 }

@@ -62,7 +62,8 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions): Plug
       setExecuteFn(async (execution) => {
         const result = (await query.query(execution.rootValue, execution.contextValue, execution.variableValues)) as ExecutionResult;
         if (!result.errors?.length) return result;
-        (execution.contextValue as Context).log.debug({ errors: result.errors.length }, 'compiled run reported errors: graphql-js answers');
+        const { log, requestId } = execution.contextValue as Context;
+        log.debug({ requestId, errors: result.errors.length }, 'compiled run reported errors: graphql-js answers');
         return executeFn(execution);
       });
     },

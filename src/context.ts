@@ -11,7 +11,10 @@ export interface Context {
   /** null when the request carries no valid key: only pure introspection then runs. */
   viewer: Viewer | null;
   loaders: Loaders;
-  /** Every line it writes carries the request id. */
+  /**
+   * The server's logger. A line about the request passes `requestId` itself:
+   * a child logger per request cost more than most requests ever log.
+   */
   log: Logger;
 }
 

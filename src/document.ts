@@ -1,4 +1,5 @@
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
 
 /** What the rules that look into a request's document before execution need from it. */
 export interface OperationParts {
@@ -17,4 +18,39 @@ export function operationParts(document: DocumentNode, operationName: string | n
     }
   }
   return operation ? { operation, fragments } : null;
+}
+
+/**
+ * Parses and validates each query text once. Yoga's own cache does the same
+ * but keys its validation cache by the names of the rules, joined anew on
+ * every request. This app's schema and rules never change while it runs, so a
+ * validated document is remembered by the document itself, which the parse
+ * cache hands out once per text. Parse errors are remembered too. At most
+ * `max` texts are kept; the least recently used goes first.
+ */
+export function useDocumentCache(max = 1_000): Plugin {
+  const parsed = new Map<string, DocumentNode | Error>();
+  const validated = new WeakMap<DocumentNode, readonly Error[]>();
+  return {
+    onParse({ params: { source }, setParsedDocument }) {
+      const text = typeof source === 'string' ? source : source.body;
+      const known = parsed.get(text);
+      if (known === undefined) {
+        return ({ result }) => {
+          if (result == null) return;
+          parsed.set(text, result);
+          if (parsed.size > max) parsed.delete(parsed.keys().next().value!);
+        };
+      }
+      parsed.delete(text);
+      parsed.set(text, known);
+      if (known instanceof Error) throw known;
+      setParsedDocument(known);
+    },
+    onValidate({ params: { documentAST }, setResult }) {
+      const errors = validated.get(documentAST);
+      if (errors) return setResult(errors);
+      return ({ result }) => void validated.set(documentAST, result);
+    },
+  };
 }

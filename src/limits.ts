@@ -12,6 +12,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Limits } from './config.ts';
@@ -54,9 +55,22 @@ export function useOperationLimits(limits: Limits): Plugin[] {
  * to report, so that error comes first.
  */
 function useObjectLimit(max: number): Plugin {
+  // An operation whose counted arguments are all literals asks for the same number every time.
+  const literal = new WeakMap<DocumentNode, Map<string, number | null>>();
+  const requestedBy = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null, variables: Record<string, unknown>) => {
+    const known = literal.get(document)?.get(operationName ?? '');
+    if (known !== undefined) return known;
+    const { requested, readsVariables } = objectsRequested(schema, document, operationName, variables);
+    if (!readsVariables) {
+      let byOperation = literal.get(document);
+      if (!byOperation) literal.set(document, (byOperation = new Map()));
+      byOperation.set(operationName ?? '', requested);
+    }
+    return requested;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const requested = objectsRequested(args.schema, args.document, args.operationName ?? null, args.variableValues ?? {});
+      const requested = requestedBy(args.schema, args.document, args.operationName ?? null, args.variableValues ?? {});
       if (requested === null || requested <= max) return;
       setResultAndStopExecution({
         errors: [
@@ -70,22 +84,29 @@ function useObjectLimit(max: number): Plugin {
   };
 }
 
-/** The objects an operation may return, or null when a page size breaks the page-size rules. */
-export function objectsRequested(
+/**
+ * The objects an operation may return (`requested`, null when a page size
+ * breaks the page-size rules), and whether that number depends on the
+ * variables.
+ */
+function objectsRequested(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null,
   variables: Record<string, unknown>,
-): number | null {
+): { requested: number | null; readsVariables: boolean } {
   const parts = operationParts(document, operationName);
   const root = parts && schema.getRootType(parts.operation.operation);
-  if (!parts || !root) return 0;
+  if (!parts || !root) return { requested: 0, readsVariables: false };
   const { operation, fragments } = parts;
   let invalid = false;
+  let readsVariables = false;
 
   const argument = (field: FieldNode, name: string): unknown => {
     const node = field.arguments?.find((a) => a.name.value === name);
-    return node ? valueFromASTUntyped(node.value, variables) : undefined;
+    if (!node) return undefined;
+    readsVariables ||= containsVariable(node.value);
+    return valueFromASTUntyped(node.value, variables);
   };
 
   /** How many items one occurrence of this field fans out to; null when it is not a list of objects we count. */
@@ -129,7 +150,20 @@ export function objectsRequested(
     return total;
   };
   const total = count(operation.selectionSet, root, 1);
-  return invalid ? null : total;
+  return { requested: invalid ? null : total, readsVariables };
+}
+
+function containsVariable(value: ValueNode): boolean {
+  switch (value.kind) {
+    case Kind.VARIABLE:
+      return true;
+    case Kind.LIST:
+      return value.values.some(containsVariable);
+    case Kind.OBJECT:
+      return value.fields.some((field) => containsVariable(field.value));
+    default:
+      return false;
+  }
 }
 
 /**

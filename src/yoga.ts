@@ -8,7 +8,7 @@ import { useCompiledQueries, type CompileOptions } from './compiled-queries.ts';
 import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
 import { isReady, type Database } from './db/client.ts';
-import { operationParts } from './document.ts';
+import { operationParts, useDocumentCache } from './document.ts';
 import { useOperationLimits } from './limits.ts';
 import { createLogger, yogaLogger, type Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
@@ -49,26 +49,28 @@ export function createApp({
     maskedErrors: true,
     // One operation per request.
     batching: false,
+    // useDocumentCache below replaces yoga's.
+    parserAndValidationCache: false,
     // Our own request parsing (limits.ts) enforces the body limit, with an error naming it.
     maxRequestBodySize: false,
     cors: { origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] },
     context: async ({ request }) => {
       const requestId = requests.get(request)?.id ?? randomUUID();
-      const requestLog = log.child({ requestId });
       let viewer;
       try {
         viewer = await authenticate(request.headers.get('authorization'));
       } catch (cause) {
         // Nothing executed: the whole response fails, with status 500.
-        throw unexpected(requestLog, requestId, cause, 'authentication', undefined, 500);
+        throw unexpected(log, requestId, cause, 'authentication', undefined, 500);
       }
-      return createContext(db, viewer, requestId, requestLog);
+      return createContext(db, viewer, requestId, log);
     },
     plugins: [
       useRequestLog(requests, log),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       ...useOperationLimits(limits),
+      useDocumentCache(),
       useReadiness('/ready', async () => accepting() && (await readyWithin(db, READY_TIMEOUT_MS))),
       useAuthenticationGate(),
       useUnexpectedErrors(),

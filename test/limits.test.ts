@@ -85,6 +85,14 @@ describe('operation limits', () => {
     expectRefused(await query(viaFragment, { ids }), 'OBJECT_LIMIT_EXCEEDED', /101010 objects/);
   });
 
+  it('objects: a document of literal page sizes is counted the same on every request', async () => {
+    // 100 + 100·100 + 100·100·5 = 60,100 objects, whichever request asks.
+    const literal = `query L { workspaces(first: 100) { nodes { models(first: 100) { nodes { workspace { models(first: 5) { nodes { id } } } } } } } }`;
+    for (let i = 0; i < 3; i++) expectRefused(await query(literal), 'OBJECT_LIMIT_EXCEEDED', /requests up to 60100 objects/);
+    const within = `query W { workspaces(first: 100) { nodes { models(first: 100) { nodes { workspace { models(first: 3) { nodes { id } } } } } } } }`;
+    for (let i = 0; i < 3; i++) expect((await query(within)).body.errors).toBeUndefined();
+  });
+
   it('page sizes are checked before the objects limit: the page-size error comes first', async () => {
     const res = await query(`query P { workspaces(first: 1000) { nodes { models(first: 100) { nodes { id } } } } }`);
     expect(res.body.errors).toHaveLength(1);
