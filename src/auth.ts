@@ -111,41 +111,53 @@ export type Authenticate = (authorization: string | null) => Promise<Viewer | nu
 /**
  * Verifies `Authorization: Bearer <key>` headers. A live key's row is
  * remembered for `ttlMs`, so a busy client costs one lookup per second, not one
- * per request; the secret is still checked against the hash every time, and
- * concurrent requests with one key share one lookup. Unknown keys are not
- * remembered.
+ * per request, and concurrent requests with one key share one lookup. A header
+ * whose secret matched is trusted until that row must be read again, so a
+ * revocation still arrives within `ttlMs`; any other header is checked against
+ * the hash. Unknown keys and wrong secrets are not remembered.
  */
 export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 10_000 }: AuthenticatorOptions = {}): Authenticate {
-  const cache = new Map<string, { row: Promise<KeyRow | null>; expires: number }>();
+  const rows = new Map<string, { row: Promise<KeyRow | null>; expires: number }>();
+  const verified = new Map<string, { viewer: Viewer; expires: number }>();
+  const remember = <Value>(cache: Map<string, Value>, key: string, value: Value) => {
+    cache.delete(key);
+    cache.set(key, value);
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+  };
 
-  const lookup = (apiKeyId: string): Promise<KeyRow | null> => {
-    const now = performance.now();
-    const cached = cache.get(apiKeyId);
-    if (cached && cached.expires > now) return cached.row;
+  const lookup = (apiKeyId: string, now: number) => {
+    const cached = rows.get(apiKeyId);
+    if (cached && cached.expires > now) return cached;
     const row = keyById(db)
       .execute({ apiKeyId })
       .then(([found]) => (found ? { ...found, secretHash: Buffer.from(found.secretHash, 'hex') } : null));
+    const entry = { row, expires: now + ttlMs };
     if (ttlMs > 0) {
-      cache.delete(apiKeyId);
-      cache.set(apiKeyId, { row, expires: now + ttlMs });
-      if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+      remember(rows, apiKeyId, entry);
       // Neither failures nor unknown keys are remembered.
       row.then(
-        (found) => found === null && cache.delete(apiKeyId),
-        () => cache.delete(apiKeyId),
+        (found) => found === null && rows.delete(apiKeyId),
+        () => rows.delete(apiKeyId),
       );
     }
-    return row;
+    return entry;
   };
 
   return async (authorization) => {
-    const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-    const parts = match ? API_KEY.exec(match[1]!) : null;
+    if (!authorization) return null;
+    const now = performance.now();
+    const known = verified.get(authorization);
+    if (known && known.expires > now) return known.viewer;
+    const parts = API_KEY.exec(/^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '');
     if (!parts) return null;
     const [, apiKeyId, secret] = parts as unknown as [string, string, string];
-    const row = await lookup(apiKeyId);
+    const { row: pending, expires } = lookup(apiKeyId, now);
+    const row = await pending;
     if (!row || !timingSafeEqual(row.secretHash, hashSecret(secret))) return null;
-    return { accountId: row.accountId, profileId: row.profileId, apiKeyId, role: row.role };
+    // Shared by every request with this header: frozen.
+    const viewer: Viewer = Object.freeze({ accountId: row.accountId, profileId: row.profileId, apiKeyId, role: row.role });
+    if (ttlMs > 0) remember(verified, authorization, { viewer, expires });
+    return viewer;
   };
 }
 
