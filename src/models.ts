@@ -93,34 +93,71 @@ export async function selectModelPages(
   window.after?.forEach((key, i) => (values[`after${i}`] = key));
   window.before?.forEach((key, i) => (values[`before${i}`] = key));
   const rows = await pageStatement(db, window, orderBy, filter).execute(values);
-  return new Map(rows.map(({ workspace, models }) => [workspace.id, { workspace, rows: models ? models.map(modelFromJson) : [] }]));
+  return new Map(rows.map(({ workspace, models }) => [workspace.id, { workspace, rows: models ? models.map(modelFromTuple) : [] }]));
 }
 
 /**
- * A page's models travel as one JSON array per workspace, built by the
- * database with the keys of ModelRow: the driver parses it natively, where
- * mapping a row per model column by column dominated the profile of pages.
- * Numbers that must stay exact (prices) travel as text; timestamps as ISO
- * 8601 text, made Dates here as Drizzle would.
+ * A page's models travel as one JSON array per workspace, each model an array
+ * of its column values in the order of MODEL_TUPLE, built by the database: the
+ * driver parses it natively, where mapping a row per model column by column
+ * dominated the profile of pages, and arrays cost the database a third less
+ * to build than objects with keys. Numbers that must stay exact (prices)
+ * travel as text; timestamps as ISO 8601 text, made Dates here as Drizzle would.
  */
-type ModelJson = Omit<ModelRow, 'createdAt'> & { createdAt: string };
+const MODEL_TUPLE = [
+  'id',
+  'accountId',
+  'workspaceId',
+  'profileId',
+  'name',
+  'createdAt',
+  'bundleKey',
+  'externalId',
+  'labels',
+  'provider',
+  'family',
+  'inputPricePerMillionTokens',
+  'outputPricePerMillionTokens',
+  'maxInputTokens',
+  'maxOutputTokens',
+  'status',
+  'revision',
+] as const satisfies readonly (keyof ModelRow)[];
 
-/** The parsed object itself becomes the row (no copy: nested pages parse hundreds). */
-function modelFromJson(json: ModelJson): ModelRow {
-  const row = json as unknown as ModelRow;
-  row.createdAt = new Date(json.createdAt);
-  return row;
+// Every column of ModelRow is in the tuple (a compile error names any that is not).
+const everyColumn: Record<Exclude<keyof ModelRow, (typeof MODEL_TUPLE)[number]>, never> = {};
+void everyColumn;
+
+type ModelTuple = { [I in keyof typeof MODEL_TUPLE]: I extends `${number}` ? (typeof MODEL_TUPLE)[I] extends 'createdAt' ? string : ModelRow[(typeof MODEL_TUPLE)[I]] : never };
+
+function modelFromTuple(t: ModelTuple): ModelRow {
+  return {
+    id: t[0],
+    accountId: t[1],
+    workspaceId: t[2],
+    profileId: t[3],
+    name: t[4],
+    createdAt: new Date(t[5]),
+    bundleKey: t[6],
+    externalId: t[7],
+    labels: t[8],
+    provider: t[9],
+    family: t[10],
+    inputPricePerMillionTokens: t[11],
+    outputPricePerMillionTokens: t[12],
+    maxInputTokens: t[13],
+    maxOutputTokens: t[14],
+    status: t[15],
+    revision: t[16],
+  };
 }
 
-const modelColumns = Object.entries(getTableColumns(models));
+const columnTypes = getTableColumns(models);
 
-/** json_build_object('id', page.id, 'accountId', page.account_id, …) over the columns of a subquery of models. */
-function modelJson(page: { [K in keyof ModelRow]: SQLWrapper }): SQL {
-  const pairs = modelColumns.map(([key, column]) => {
-    const value = page[key as keyof ModelRow];
-    return column.columnType === 'PgNumeric' ? sql`${sql.raw(`'${key}'`)}, ${value}::text` : sql`${sql.raw(`'${key}'`)}, ${value}`;
-  });
-  return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
+/** json_build_array(page.id, page.account_id, …) over the columns of a subquery of models, in MODEL_TUPLE's order. */
+function modelTuple(page: { [K in keyof ModelRow]: SQLWrapper }): SQL {
+  const values = MODEL_TUPLE.map((key) => (columnTypes[key].columnType === 'PgNumeric' ? sql`${page[key]}::text` : sql`${page[key]}`));
+  return sql`json_build_array(${sql.join(values, sql`, `)})`;
 }
 
 /**
@@ -164,7 +201,7 @@ function buildPageStatement(db: Database, window: PageWindow, orderBy: ModelOrde
     .select({
       workspace: workspaces,
       // Null for an empty page.
-      models: sql<ModelJson[] | null>`json_agg(${modelJson(page)} order by ${page.position}) filter (where ${page.id} is not null)`,
+      models: sql<ModelTuple[] | null>`json_agg(${modelTuple(page)} order by ${page.position}) filter (where ${page.id} is not null)`,
     })
     .from(workspaces)
     .leftJoinLateral(page, sql`true`)
