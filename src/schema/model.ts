@@ -63,11 +63,12 @@ const ModelSpec = builder.objectRef<ModelRow>('ModelSpec').implement({
   }),
 });
 
-builder.node(Model, {
+builder.objectType(Model, {
   description: 'An LLM model (a provider/family pair) as available to one workspace.',
-  id: { resolve: (row) => row.id, description: 'The prefixed ULID of the model, e.g. model_01HX….' },
+  interfaces: [builder.nodeInterfaceRef()],
   isTypeOf: (value) => isIdOf('Model', (value as { id?: unknown }).id as string),
   fields: (t) => ({
+    id: t.exposeID('id', { description: 'The prefixed ULID of the model, e.g. model_01HX….' }),
     metadata: t.field({ type: ResourceMetadata, description: 'Identity, ownership, name and labels.', resolve: (row) => row }),
     spec: t.field({ type: ModelSpec, description: 'Provider, family, prices, limits and status.', resolve: (row) => row }),
     workspace: t.field({

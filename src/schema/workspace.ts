@@ -53,11 +53,12 @@ function prefetchedModelsPage(id: string, info: GraphQLResolveInfo): ModelPageKe
   }
 }
 
-builder.node(Workspace, {
+builder.objectType(Workspace, {
   description: "A workspace of an account: it holds the account's models, each enabled or disabled.",
-  id: { resolve: (row) => row.id, description: 'The prefixed ULID of the workspace, e.g. ws_01HX….' },
+  interfaces: [builder.nodeInterfaceRef()],
   isTypeOf: (value) => isIdOf('Workspace', (value as { id?: unknown }).id as string),
   fields: (t) => ({
+    id: t.exposeID('id', { description: 'The prefixed ULID of the workspace, e.g. ws_01HX….' }),
     name: t.exposeString('name', { description: 'The name, unique within the account (ignoring ASCII case).' }),
     accountId: t.exposeString('accountId', { description: 'The owning account (tenant), a prefixed ULID.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the workspace was created.' }),
