@@ -14,6 +14,8 @@ export function yogaLogger(log: Logger): YogaLogger {
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]) => {
+      // Yoga logs at debug level several times a request: a disabled level costs nothing.
+      if (!log.isLevelEnabled(level)) return;
       const err = args.find((a) => a instanceof Error);
       const message = args.filter((a) => typeof a === 'string').join(' ');
       log[level](err ? { err } : {}, message || (err as Error | undefined)?.message || 'yoga');
