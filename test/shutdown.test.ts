@@ -3,6 +3,7 @@
  * in flight completes every one of them, then the process exits 0.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -46,19 +47,47 @@ describe('SIGTERM', () => {
   it('completes all 200 requests in flight, then exits 0', async () => {
     const { key, workspaceId } = await seed();
     const server = await startServer(databaseUrl, { LOG_LEVEL: 'warn' });
-    const send = () =>
-      fetch(server.url, {
+    /**
+     * One request on its own connection. `sent` settles once the request is
+     * written to the socket: from then on it is in flight, whatever the
+     * server has read of it.
+     */
+    const send = () => {
+      const body = JSON.stringify({ query: PAGE, variables: { id: workspaceId } });
+      const request = http.request(server.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query: PAGE, variables: { id: workspaceId } }),
-      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { data?: any; errors?: unknown[] } }));
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` },
+      });
+      const sent = new Promise<void>((resolve) => request.once('finish', resolve));
+      const response = new Promise<{ status: number; body: { data?: any; errors?: unknown[] } }>((resolve, reject) => {
+        request.once('error', reject);
+        request.once('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.once('error', reject);
+          res.once('end', () => {
+            try {
+              resolve({ status: res.statusCode!, body: JSON.parse(text) });
+            } catch (error) {
+              reject(error as Error);
+            }
+          });
+        });
+      });
+      request.end(body);
+      return { sent, response };
+    };
 
     const requests = Array.from({ length: 200 }, send);
-    // The signal arrives while the requests are in flight: some being executed,
-    // some still in the kernel's accept queue or unread on their sockets.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The signal arrives once every request has been written: some being
+    // executed, some still in the kernel's accept queue or unread on their
+    // sockets. (Waiting a fixed time instead let a loaded machine send the
+    // signal before the client had connected at all.)
+    await Promise.all(requests.map((r) => r.sent));
     server.process.kill('SIGTERM');
-    const results = await Promise.allSettled(requests);
+    const results = await Promise.allSettled(requests.map((r) => r.response));
 
     const failures = results.filter((r) => r.status === 'rejected' || r.value.status !== 200 || r.value.body.errors);
     expect(failures.map((f) => (f.status === 'rejected' ? String(f.reason) : JSON.stringify(f.value)))).toEqual([]);
