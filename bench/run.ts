@@ -44,8 +44,9 @@ interface Row {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Our server runs as `npm start` runs it: with its node flags (the heap size)
- * and NODE_ENV=production, which skips graphql-js's development-only checks.
+ * Our server runs as `npm start` runs it: with its node flags (the heap
+ * sizes) and NODE_ENV=production, which skips graphql-js's development-only
+ * checks. The baseline gets the same flags.
  */
 function startFlags(): string[] {
   const { scripts } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
@@ -145,7 +146,7 @@ async function main() {
   );
   const probe = scenarios[0]!.next(data);
   const ours = await started(() => startOurs(DATABASE_URL, { ...SERVER_ENV, NODE_ENV: 'production' }, [...startFlags(), 'dist/server.js']), probe);
-  const baseline = await started(() => startBaseline(DATABASE_URL, SERVER_ENV), probe);
+  const baseline = await started(() => startBaseline(DATABASE_URL, SERVER_ENV, startFlags()), probe);
   console.log(`Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms`);
   const equal = await checkEqual(ours.url, baseline.url, data, 5);
   if (equal.differences.length > 0) throw new Error(`The servers answer differently: ${JSON.stringify(equal.differences.slice(0, 2), null, 2)}`);

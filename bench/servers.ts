@@ -73,10 +73,11 @@ export const startOurs = (databaseUrl: string, env: Record<string, string> = {},
     ready: /GraphQL API and GraphiQL at http:\/\/[^:\s]+:(\d+)\/graphql/,
   });
 
-export const startBaseline = (databaseUrl: string, env: Record<string, string> = {}) =>
+/** The baseline, with the same node flags as ours when the benchmark passes them. */
+export const startBaseline = (databaseUrl: string, env: Record<string, string> = {}, nodeFlags: string[] = []) =>
   startServer({
     name: 'baseline',
-    args: ['--import', 'tsx', 'bench/baseline.ts'],
+    args: [...nodeFlags, '--import', 'tsx', 'bench/baseline.ts'],
     env: { DATABASE_URL: databaseUrl, PORT: '0', ...env },
     ready: /baseline listening on http:\/\/127\.0\.0\.1:(\d+)\/graphql/,
   });
