@@ -26,10 +26,13 @@ export function operationParts(document: DocumentNode, operationName: string | n
  * every request. This app's schema and rules never change while it runs, so a
  * validated document is remembered by the document itself, which the parse
  * cache hands out once per text. Parse errors are remembered too. At most
- * `max` texts are kept; the least recently used goes first.
+ * `maxEntries` texts, together at most `maxChars` long, are kept (a stream of
+ * large distinct documents must not fill the heap); the least recently used
+ * go first.
  */
-export function useDocumentCache(max = 1_000): Plugin {
+export function useDocumentCache({ maxEntries = 1_000, maxChars = 10_000_000 } = {}): Plugin {
   const parsed = new Map<string, DocumentNode | Error>();
+  let chars = 0;
   const validated = new WeakMap<DocumentNode, readonly Error[]>();
   return {
     onParse({ params: { source }, setParsedDocument }) {
@@ -39,7 +42,12 @@ export function useDocumentCache(max = 1_000): Plugin {
         return ({ result }) => {
           if (result == null) return;
           parsed.set(text, result);
-          if (parsed.size > max) parsed.delete(parsed.keys().next().value!);
+          chars += text.length;
+          for (const oldest of parsed.keys()) {
+            if (parsed.size <= maxEntries && chars <= maxChars) break;
+            parsed.delete(oldest);
+            chars -= oldest.length;
+          }
         };
       }
       parsed.delete(text);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useDocumentCache } from '../src/document.ts';
 
 /** A yoga with the cache, counting how often a text is really parsed and a document really validated. */
-function appWithCache(max: number) {
+function appWithCache(limits: { maxEntries?: number; maxChars?: number }) {
   const counts = { parsed: 0, validated: 0 };
   const counting: Plugin = {
     onParse({ parseFn, setParseFn }) {
@@ -17,7 +17,7 @@ function appWithCache(max: number) {
   const yoga = createYoga({
     schema: buildSchema('type Query { a: Int, b: Int }'),
     parserAndValidationCache: false,
-    plugins: [counting, useDocumentCache(max)],
+    plugins: [counting, useDocumentCache(limits)],
   });
   const query = async (text: string) => {
     const response = await yoga.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
@@ -28,13 +28,13 @@ function appWithCache(max: number) {
 
 describe('document cache', () => {
   it('parses and validates a text once, and answers it the same every time', async () => {
-    const { counts, query } = appWithCache(10);
+    const { counts, query } = appWithCache({ maxEntries: 10 });
     for (let i = 0; i < 3; i++) expect(await query('{ a }')).toEqual({ status: 200, body: { data: { a: null } } });
     expect(counts).toEqual({ parsed: 1, validated: 1 });
   });
 
   it('remembers syntax and validation errors as errors', async () => {
-    const { counts, query } = appWithCache(10);
+    const { counts, query } = appWithCache({ maxEntries: 10 });
     const syntax = await query('{ a');
     expect(syntax.body.errors![0]!.message).toMatch(/Syntax Error/);
     const invalid = await query('{ nope }');
@@ -44,8 +44,8 @@ describe('document cache', () => {
     expect(counts).toEqual({ parsed: 2, validated: 1 });
   });
 
-  it('keeps at most `max` texts, dropping the least recently used', async () => {
-    const { counts, query } = appWithCache(2);
+  it('keeps at most `maxEntries` texts, dropping the least recently used', async () => {
+    const { counts, query } = appWithCache({ maxEntries: 2 });
     await query('{ a }');
     await query('{ b }');
     await query('{ a }'); // used: { b } is now the oldest
@@ -55,5 +55,24 @@ describe('document cache', () => {
     expect(counts.parsed).toBe(3);
     await query('{ b }');
     expect(counts.parsed).toBe(4);
+  });
+
+  it('keeps at most `maxChars` of text: a document longer than that is parsed every time', async () => {
+    const { counts, query } = appWithCache({ maxChars: 100 });
+    const long = `{ a ${'b '.repeat(60)}}`;
+    await query(long);
+    await query(long);
+    expect(counts.parsed).toBe(2);
+    await query('{ a }');
+    await query('{ a }');
+    expect(counts.parsed).toBe(3);
+    // Two short texts fit together; a long third pushes the oldest out until it fits.
+    await query('{ b }');
+    const third = `{ a b ${' '.repeat(90)}}`;
+    await query(third);
+    await query(third);
+    expect(counts.parsed).toBe(5);
+    await query('{ a }');
+    expect(counts.parsed).toBe(6);
   });
 });
