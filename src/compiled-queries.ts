@@ -2,7 +2,7 @@ import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from './context.ts';
-import { operationParts } from './document.ts';
+import { operationParts, PerOperation } from './document.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -37,15 +37,10 @@ interface Entry {
 }
 
 export function useCompiledQueries(log: Logger, { after }: CompileOptions): Plugin<Context> {
-  // Yoga's parser cache hands out one document per query text: count and compile per document and operation.
-  const entries = new WeakMap<DocumentNode, Map<string, Entry>>();
+  const entries = new PerOperation<Entry>();
 
   const compiledFor = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null) => {
-    let byOperation = entries.get(document);
-    if (!byOperation) entries.set(document, (byOperation = new Map()));
-    const key = operationName ?? '';
-    let entry = byOperation.get(key);
-    if (!entry) byOperation.set(key, (entry = { runs: 0 }));
+    const entry = entries.get(document, operationName) ?? entries.set(document, operationName, { runs: 0 });
     if (entry.query !== undefined || entry.runs++ < after) return entry.query ?? null;
     const parts = operationParts(document, operationName);
     const eligible = parts?.operation.operation === 'query' && !parts.operation.variableDefinitions?.some((v) => v.defaultValue);

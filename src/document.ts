@@ -21,6 +21,26 @@ export function operationParts(document: DocumentNode, operationName: string | n
 }
 
 /**
+ * Values remembered per operation of a document, for as long as the document
+ * lives. The document cache hands out one document per query text, so this is
+ * per query text and operation name.
+ */
+export class PerOperation<Value> {
+  private readonly documents = new WeakMap<DocumentNode, Map<string, Value>>();
+
+  get(document: DocumentNode, operationName: string | null): Value | undefined {
+    return this.documents.get(document)?.get(operationName ?? '');
+  }
+
+  set(document: DocumentNode, operationName: string | null, value: Value): Value {
+    let operations = this.documents.get(document);
+    if (!operations) this.documents.set(document, (operations = new Map()));
+    operations.set(operationName ?? '', value);
+    return value;
+  }
+}
+
+/**
  * Parses and validates each query text once. Yoga's own cache does the same
  * but keys its validation cache by the names of the rules, joined anew on
  * every request. This app's schema and rules never change while it runs, so a

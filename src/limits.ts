@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Limits } from './config.ts';
-import { operationParts } from './document.ts';
+import { operationParts, PerOperation } from './document.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
 
 /**
@@ -56,16 +56,12 @@ export function useOperationLimits(limits: Limits): Plugin[] {
  */
 function useObjectLimit(max: number): Plugin {
   // An operation whose counted arguments are all literals asks for the same number every time.
-  const literal = new WeakMap<DocumentNode, Map<string, number | null>>();
+  const literal = new PerOperation<number | null>();
   const requestedBy = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null, variables: Record<string, unknown>) => {
-    const known = literal.get(document)?.get(operationName ?? '');
+    const known = literal.get(document, operationName);
     if (known !== undefined) return known;
     const { requested, readsVariables } = objectsRequested(schema, document, operationName, variables);
-    if (!readsVariables) {
-      let byOperation = literal.get(document);
-      if (!byOperation) literal.set(document, (byOperation = new Map()));
-      byOperation.set(operationName ?? '', requested);
-    }
+    if (!readsVariables) literal.set(document, operationName, requested);
     return requested;
   };
   return {

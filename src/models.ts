@@ -44,8 +44,12 @@ const filterValues = (filter: ModelFilter) => ({
   ...filter,
   ...(filter.labels !== undefined ? { labels: JSON.stringify(filter.labels) } : {}),
 });
+const valuesOf = (filter: ModelFilter): FilterValue => {
+  const values = filterValues(filter);
+  return (name) => values[name];
+};
 
-function filterConditions(filter: ModelFilter, value: FilterValue = (name) => filterValues(filter)[name]): SQL[] {
+function filterConditions(filter: ModelFilter, value: FilterValue = valuesOf(filter)): SQL[] {
   const conditions: SQL[] = [];
   if (filter.status !== undefined) conditions.push(sql`${models.status} = ${value('status')}`);
   if (filter.provider !== undefined) conditions.push(sql`${models.provider} = ${value('provider')}`);
