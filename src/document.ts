@@ -48,16 +48,34 @@ export class PerOperation<Value> {
  * cache hands out once per text. Parse errors are remembered too. At most
  * `maxEntries` texts, together at most `maxChars` long, are kept (a stream of
  * large distinct documents must not fill the heap); the least recently used
- * go first.
+ * go first. `valid` lets a compiled operation skip parsing and validation
+ * altogether (compiled-queries.ts).
  */
-export function useDocumentCache({ maxEntries = 1_000, maxChars = 10_000_000 } = {}): Plugin {
+export interface DocumentCache {
+  plugin: Plugin;
+  /**
+   * The document of a query text that parsed and validated without error,
+   * counting as a use; undefined for a text not seen yet, evicted, or wrong.
+   */
+  valid(text: string): DocumentNode | undefined;
+}
+
+export function createDocumentCache({ maxEntries = 1_000, maxChars = 10_000_000 } = {}): DocumentCache {
   const parsed = new Map<string, DocumentNode | Error>();
   let chars = 0;
   const validated = new WeakMap<DocumentNode, readonly Error[]>();
-  return {
+  /** The text's document or parse error, now the most recently used; undefined when not cached. */
+  const use = (text: string) => {
+    const known = parsed.get(text);
+    if (known === undefined) return undefined;
+    parsed.delete(text);
+    parsed.set(text, known);
+    return known;
+  };
+  const plugin: Plugin = {
     onParse({ params: { source }, setParsedDocument }) {
       const text = typeof source === 'string' ? source : source.body;
-      const known = parsed.get(text);
+      const known = use(text);
       if (known === undefined) {
         return ({ result }) => {
           if (result == null) return;
@@ -70,8 +88,6 @@ export function useDocumentCache({ maxEntries = 1_000, maxChars = 10_000_000 } =
           }
         };
       }
-      parsed.delete(text);
-      parsed.set(text, known);
       if (known instanceof Error) throw known;
       setParsedDocument(known);
     },
@@ -79,6 +95,13 @@ export function useDocumentCache({ maxEntries = 1_000, maxChars = 10_000_000 } =
       const errors = validated.get(documentAST);
       if (errors) return setResult(errors);
       return ({ result }) => void validated.set(documentAST, result);
+    },
+  };
+  return {
+    plugin,
+    valid(text) {
+      const known = use(text);
+      return known !== undefined && !(known instanceof Error) && validated.get(known)?.length === 0 ? known : undefined;
     },
   };
 }

@@ -25,14 +25,21 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
  * rules for what armor cannot see — the number of objects an operation asks for
  * (page sizes are often variables) and the size of the request body.
  */
-export function useOperationLimits(limits: Limits): Plugin[] {
+export interface OperationLimits {
+  plugins: Plugin[];
+  /** The objects limit's refusal of an operation run with these variables, or null when it may run. */
+  objectLimitError(schema: GraphQLSchema, document: DocumentNode, operationName: string | null, variables: Record<string, unknown>): GraphQLError | null;
+}
+
+export function useOperationLimits(limits: Limits): OperationLimits {
   // Armor's errors carry no code: each gets one naming its limit, and HTTP 400.
   const rejectAs = (code: string, limit: number) => ({
     exposeLimits: true,
     propagateOnRejection: true,
     onReject: [(_: unknown, error: GraphQLError) => void Object.assign(error.extensions, { code, limit, http: { status: 400 } })],
   });
-  return [
+  const objectLimitError = objectLimit(limits.objects);
+  const plugins: Plugin[] = [
     EnvelopArmorPlugin({
       maxDepth: { enabled: true, n: limits.depth, ignoreIntrospection: true, flattenFragments: true, ...rejectAs('MAX_DEPTH_EXCEEDED', limits.depth) },
       maxAliases: { enabled: true, n: limits.aliases, allowList: [], ...rejectAs('MAX_ALIASES_EXCEEDED', limits.aliases) },
@@ -42,9 +49,15 @@ export function useOperationLimits(limits: Limits): Plugin[] {
       costLimit: { enabled: false },
       blockFieldSuggestion: { enabled: true },
     }),
-    useObjectLimit(limits.objects),
+    {
+      onExecute({ args, setResultAndStopExecution }) {
+        const error = objectLimitError(args.schema, args.document, args.operationName ?? null, args.variableValues ?? {});
+        if (error) setResultAndStopExecution({ errors: [error] });
+      },
+    } satisfies Plugin,
     useRequestParsing(limits.bodyBytes),
   ];
+  return { plugins, objectLimitError };
 }
 
 /**
@@ -54,7 +67,7 @@ export function useOperationLimits(limits: Limits): Plugin[] {
  * objects. Page sizes that break the page-size rules are left for those rules
  * to report, so that error comes first.
  */
-function useObjectLimit(max: number): Plugin {
+function objectLimit(max: number): OperationLimits['objectLimitError'] {
   // An operation whose counted arguments are all literals asks for the same number every time.
   const literal = new PerOperation<number | null>();
   const requestedBy = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null, variables: Record<string, unknown>) => {
@@ -64,19 +77,13 @@ function useObjectLimit(max: number): Plugin {
     if (!readsVariables) literal.set(document, operationName, requested);
     return requested;
   };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const requested = requestedBy(args.schema, args.document, args.operationName ?? null, args.variableValues ?? {});
-      if (requested === null || requested <= max) return;
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(
-            `This operation requests up to ${requested} objects; the limit is ${max}. Ask for smaller pages or fewer nested connections.`,
-            { extensions: { code: 'OBJECT_LIMIT_EXCEEDED', limit: max, requested } },
-          ),
-        ],
-      });
-    },
+  return (schema, document, operationName, variables) => {
+    const requested = requestedBy(schema, document, operationName, variables);
+    if (requested === null || requested <= max) return null;
+    return new GraphQLError(
+      `This operation requests up to ${requested} objects; the limit is ${max}. Ask for smaller pages or fewer nested connections.`,
+      { extensions: { code: 'OBJECT_LIMIT_EXCEEDED', limit: max, requested } },
+    );
   };
 }
 

@@ -8,7 +8,7 @@ import { useCompiledQueries, type CompileOptions } from './compiled-queries.ts';
 import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
 import { isReady, type Database } from './db/client.ts';
-import { operationParts, useDocumentCache } from './document.ts';
+import { createDocumentCache, operationParts } from './document.ts';
 import { useOperationLimits } from './limits.ts';
 import { createLogger, yogaLogger, type Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
@@ -27,6 +27,8 @@ export interface AppOptions {
    * 10 interpreted runs by default; false answers everything with graphql-js.
    */
   compileQueries?: CompileOptions | false;
+  /** More plugins, ahead of the app's own (tests observe the pipeline with them). */
+  plugins?: Plugin<Context>[];
 }
 
 /** The GraphQL app: no port, so tests drive it with `yoga.fetch`. */
@@ -38,9 +40,30 @@ export function createApp({
   accepting = () => true,
   auth,
   compileQueries = { after: 10 },
+  plugins = [],
 }: AppOptions) {
   const authenticate = createAuthenticator(db, auth);
   const requests = new WeakMap<Request, { id: string; started: number }>();
+  // One context per request, whichever path asks first (compiled-queries.ts or yoga's factory).
+  const contexts = new WeakMap<Request, Promise<Context>>();
+  const buildContext = async (request: Request): Promise<Context> => {
+    const requestId = requests.get(request)?.id ?? randomUUID();
+    let viewer;
+    try {
+      viewer = await authenticate(request.headers.get('authorization'));
+    } catch (cause) {
+      // Nothing executed: the whole response fails, with status 500.
+      throw unexpected(log, requestId, cause, 'authentication', undefined, 500);
+    }
+    return createContext(db, viewer, requestId, log);
+  };
+  const context = (request: Request): Promise<Context> => {
+    let built = contexts.get(request);
+    if (!built) contexts.set(request, (built = buildContext(request)));
+    return built;
+  };
+  const documents = createDocumentCache();
+  const operationLimits = useOperationLimits(limits);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -54,27 +77,18 @@ export function createApp({
     // Our own request parsing (limits.ts) enforces the body limit, with an error naming it.
     maxRequestBodySize: false,
     cors: { origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] },
-    context: async ({ request }) => {
-      const requestId = requests.get(request)?.id ?? randomUUID();
-      let viewer;
-      try {
-        viewer = await authenticate(request.headers.get('authorization'));
-      } catch (cause) {
-        // Nothing executed: the whole response fails, with status 500.
-        throw unexpected(log, requestId, cause, 'authentication', undefined, 500);
-      }
-      return createContext(db, viewer, requestId, log);
-    },
+    context: ({ request }) => context(request),
     plugins: [
+      ...plugins,
       useRequestLog(requests, log),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
-      ...useOperationLimits(limits),
-      useDocumentCache(),
+      ...operationLimits.plugins,
+      documents.plugin,
       useReadiness('/ready', async () => accepting() && (await readyWithin(db, READY_TIMEOUT_MS))),
       useAuthenticationGate(),
       useUnexpectedErrors(),
-      ...(compileQueries ? [useCompiledQueries(log, compileQueries)] : []),
+      ...(compileQueries ? [useCompiledQueries(log, compileQueries, { schema, documents, context, objectLimitError: operationLimits.objectLimitError })] : []),
     ],
   });
 }

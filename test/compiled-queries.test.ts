@@ -2,10 +2,16 @@
  * Queries run compiled by graphql-jit (src/compiled-queries.ts) must answer
  * exactly as graphql-js does. Every document here goes to the app as it runs
  * in production and to the same app with compilation off, on one database;
- * the two responses must be equal, errors included (bar their request ids).
+ * the responses must be equal, errors included (bar their request ids). The
+ * compiling app gets each document twice: the first run compiles it inside
+ * the envelope, the second runs it straight from the request's parameters.
  */
+import { getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultLimits } from '../src/config.ts';
+import type { Context } from '../src/context.ts';
 import { createApp, type App } from '../src/yoga.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
 
@@ -39,17 +45,20 @@ async function send(app: App, query: string, variables?: Record<string, unknown>
   });
   const body = await response.json();
   for (const error of body.errors ?? []) delete error.extensions?.requestId;
-  return { status: response.status, body };
+  return { status: response.status, contentType: response.headers.get('content-type'), body };
 }
 
 /** Both apps' answers, after checking they are identical. */
 async function same(query: string, variables?: () => Record<string, unknown>, operationName?: string) {
-  const compiled = await send(t.yoga, query, variables?.(), operationName);
   const reference = await send(interpreted, query, variables?.(), operationName);
-  expect(compiled).toEqual(reference);
-  // toEqual ignores key order; a response's field order is part of the spec.
-  expect(JSON.stringify(compiled.body)).toBe(JSON.stringify(reference.body));
-  return compiled;
+  let compiled;
+  for (const run of ['compiling', 'compiled']) {
+    compiled = await send(t.yoga, query, variables?.(), operationName);
+    expect(compiled, run).toEqual(reference);
+    // toEqual ignores key order; a response's field order is part of the spec.
+    expect(JSON.stringify(compiled.body), run).toBe(JSON.stringify(reference.body));
+  }
+  return compiled!;
 }
 
 const MODEL = `id __typename metadata { id accountId createdAt name profileId workspaceId bundleKey externalId labels { key value } revision }
@@ -175,5 +184,73 @@ describe('which operations run compiled', () => {
       expect(compiledLines(), `after run ${run}`).toBe(run <= 2 ? 0 : 1);
     }
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+  });
+});
+
+describe('a compiled operation runs from its parameters; the envelope answers what it cannot', () => {
+  const executed: string[] = [];
+  const counting: Plugin<Context> = {
+    onExecute({ args }) {
+      executed.push(getOperationAST(args.document, args.operationName)?.name?.value ?? '');
+    },
+  };
+  const app = createApp({ db: t.db, log: debugLog, compileQueries: { after: 0 }, limits: { ...defaultLimits, objects: 30 }, plugins: [counting] });
+  const post = async (query: string, variables: Record<string, unknown>, authorization: string | null = `Bearer ${tenant.adminKey}`) => {
+    const response = await app.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const runs = (operationName: string) => executed.filter((name) => name === operationName).length;
+
+  it('a compiled query skips the envelope and answers the same', async () => {
+    const query = `query Direct($id: ID!) { model(id: $id) { id spec { status } } }`;
+    const first = await post(query, { id: modelIds[0] });
+    expect(runs('Direct')).toBe(1);
+    for (const id of [modelIds[0], modelIds[1], 'nonsense']) {
+      const again = await post(query, { id });
+      expect(again.status).toBe(200);
+      expect(again.body.data.model?.id ?? null).toBe(id === 'nonsense' ? null : id);
+    }
+    expect((await post(query, { id: modelIds[0] })).body).toEqual(first.body);
+    expect(runs('Direct')).toBe(1);
+  });
+
+  it('no key or a wrong key: the authentication gate refuses, as for any document', async () => {
+    // A malformed id resolves to null without asking who the viewer is: only the gate refuses it.
+    const query = `query Gated { node(id: "nonsense") { id } }`;
+    expect((await post(query, {})).body).toEqual({ data: { node: null } });
+    for (const authorization of [null, 'Bearer nonsense', `Bearer ${tenant.adminKey}x`]) {
+      const refused = await post(query, {}, authorization);
+      expect(refused.status, String(authorization)).toBe(401);
+      expect(refused.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+    expect(runs('Gated')).toBe(4);
+  });
+
+  it('too many objects for the variables sent: the objects limit refuses', async () => {
+    const query = `query Sized($first: Int!) { workspaces(first: 1) { nodes { models(first: $first) { nodes { id } } } } }`;
+    expect((await post(query, { first: 2 })).body.data.workspaces.nodes[0].models.nodes).toHaveLength(2);
+    expect((await post(query, { first: 3 })).body.data.workspaces.nodes[0].models.nodes).toHaveLength(3);
+    const refused = await post(query, { first: 30 });
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'OBJECT_LIMIT_EXCEEDED', limit: 30, requested: 31 });
+    expect(refused.body.data).toBeUndefined();
+    expect(runs('Sized')).toBe(2);
+  });
+
+  it('a compiled run with errors: graphql-js answers, with locations, and the compiled run is not repeated', async () => {
+    const query = `query Faulty($w: ID!, $first: Int) { workspace(id: $w) { models(first: $first) { nodes { id } } } }`;
+    await post(query, { w: tenant.workspaceId, first: 1 });
+    const before = logLines.length;
+    const refused = await post(query, { w: tenant.workspaceId, first: 101 });
+    expect(refused.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(refused.body.errors[0].locations).toBeDefined();
+    expect(logLines.slice(before).filter((l) => l.msg === 'compiled run reported errors: graphql-js answers')).toHaveLength(1);
+    const wrongType = await post(query, { w: tenant.workspaceId, first: 'ten' });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors[0].message).toMatch(/Variable "\$first" got invalid value "ten"/);
+    expect(runs('Faulty')).toBe(3);
   });
 });

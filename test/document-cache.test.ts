@@ -1,11 +1,12 @@
 import { buildSchema } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { useDocumentCache } from '../src/document.ts';
+import { createDocumentCache } from '../src/document.ts';
 
 /** A yoga with the cache, counting how often a text is really parsed and a document really validated. */
 function appWithCache(limits: { maxEntries?: number; maxChars?: number }) {
   const counts = { parsed: 0, validated: 0 };
+  const cache = createDocumentCache(limits);
   const counting: Plugin = {
     onParse({ parseFn, setParseFn }) {
       setParseFn((...args) => (counts.parsed++, parseFn(...args)));
@@ -17,13 +18,13 @@ function appWithCache(limits: { maxEntries?: number; maxChars?: number }) {
   const yoga = createYoga({
     schema: buildSchema('type Query { a: Int, b: Int }'),
     parserAndValidationCache: false,
-    plugins: [counting, useDocumentCache(limits)],
+    plugins: [counting, cache.plugin],
   });
   const query = async (text: string) => {
     const response = await yoga.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
     return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string }[] } };
   };
-  return { counts, query };
+  return { counts, query, cache };
 }
 
 describe('document cache', () => {
@@ -74,5 +75,28 @@ describe('document cache', () => {
     expect(counts.parsed).toBe(5);
     await query('{ a }');
     expect(counts.parsed).toBe(6);
+  });
+
+  it('hands out the document of a text that parsed and validated, and of no other', async () => {
+    const { cache, query } = appWithCache({ maxEntries: 10 });
+    expect(cache.valid('{ a }')).toBeUndefined();
+    await query('{ a }');
+    await query('{ a');
+    await query('{ nope }');
+    expect(cache.valid('{ a }')?.kind).toBe('Document');
+    expect(cache.valid('{ a')).toBeUndefined();
+    expect(cache.valid('{ nope }')).toBeUndefined();
+  });
+
+  it('counts handing out a document as a use of its text', async () => {
+    const { cache, query } = appWithCache({ maxEntries: 2 });
+    await query('{ a }');
+    await query('{ b }');
+    expect(cache.valid('{ a }')).toBeDefined(); // { b } is now the oldest
+    await query('{ a b }');
+    expect(cache.valid('{ b }')).toBeUndefined();
+    expect(cache.valid('{ a }')).toBeDefined();
+    await query('{ b }');
+    expect(cache.valid('{ a b }')).toBeUndefined();
   });
 });
