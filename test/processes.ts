@@ -77,9 +77,12 @@ export interface Server extends Child {
 
 const SERVER_ADDRESS = /GraphQL API and GraphiQL at (http:\/\/localhost:\d+\/graphql)/;
 
-/** `node --import tsx src/server.ts` on a free port, not waiting for it. */
-export function launchServer(databaseUrl: string, env: Record<string, string> = {}): Child {
-  return start('node', ['--import', 'tsx', 'src/server.ts'], { DATABASE_URL: databaseUrl, PORT: '0', ...env });
+/** How to run the server: from source by default, or e.g. `['dist/server.js']` for the production bundle. */
+export const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
+
+/** `node <nodeArgs>` (the server from source by default) on a free port, not waiting for it. */
+export function launchServer(databaseUrl: string, env: Record<string, string> = {}, nodeArgs = FROM_SOURCE): Child {
+  return start('node', nodeArgs, { DATABASE_URL: databaseUrl, PORT: '0', ...env });
 }
 
 /** Waits (at most `timeoutMs`) for a launched server to print its address; `explain` describes a failure. */
@@ -94,8 +97,8 @@ export async function serverAddress(child: Child, timeoutMs = 60_000, explain = 
 }
 
 /** Starts the server on a free port and waits (at most 60 s) for it to print its address. */
-export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = launchServer(databaseUrl, env);
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}, nodeArgs = FROM_SOURCE): Promise<Server> {
+  const child = launchServer(databaseUrl, env, nodeArgs);
   const url = await serverAddress(child);
   return {
     ...child,

@@ -1,19 +1,20 @@
 /**
- * The server as an operator starts it (`node --import tsx src/server.ts`, PORT=0),
- * in a real child process: the PGlite data-directory lock, the first start on
+ * The server as an operator starts it (`node --import tsx src/server.ts`, PORT=0,
+ * and the production bundle `npm start` runs), in a real child process: the PGlite data-directory lock, the first start on
  * an empty database, SIGTERM, and a start against PostgreSQL when the run has one.
  */
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { count } from 'drizzle-orm';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/auth.ts';
 import { catalog } from '../src/catalog.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { accounts } from '../src/db/schema.ts';
 import { testTarget, unwrap } from './helpers.ts';
-import { killAll, runCli, start, startServer, within } from './processes.ts';
+import { FROM_SOURCE, killAll, ROOT, runCli, start, startServer, startServer as startProcess, within } from './processes.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'server-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -77,9 +78,25 @@ describe('the PGlite data-directory lock', () => {
   });
 });
 
-describe('the server on an empty PGlite directory', () => {
-  const dataDir = path.join(tmp, 'empty');
+/**
+ * The production bundle, built as `npm run build` builds it (the type check
+ * aside, which CI runs on its own): esbuild's command from package.json.
+ */
+function bundle(): void {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } };
+  const command = scripts.build.split(' && ').find((part) => part.startsWith('esbuild '));
+  if (!command) throw new Error(`npm run build no longer runs esbuild: ${scripts.build}`);
+  execSync(`npx ${command}`, { cwd: ROOT, stdio: 'pipe' });
+}
+
+describe.each<{ how: string; nodeArgs: string[]; env: Record<string, string>; build: () => void }>([
+  { how: 'from source', nodeArgs: FROM_SOURCE, env: {}, build: () => {} },
+  { how: 'as the production bundle', nodeArgs: ['dist/server.js'], env: { NODE_ENV: 'production' }, build: bundle },
+])('the server $how on an empty PGlite directory', ({ how, nodeArgs, env, build }) => {
+  const dataDir = path.join(tmp, `empty ${how}`);
   const url = `pglite://${dataDir}`;
+  const startServer = (databaseUrl: string) => startProcess(databaseUrl, env, nodeArgs);
+  beforeAll(build, 60_000);
   const query = '{ viewer { role } workspaces { totalCount nodes { models { totalCount } } } }';
   let demoKey: string;
 

@@ -24,9 +24,20 @@ export interface OpenOptions {
   pool?: PoolOptions;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const migrationsFolder = path.join(packageRoot(), 'drizzle');
 const migrationCount = (JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] })
   .entries.length;
+/**
+ * The directory of this package's package.json: two levels above this file
+ * when it runs from src/db/, one above the bundled dist/server.js.
+ */
+function packageRoot(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (dir === path.dirname(dir)) throw new Error(`No package.json above ${fileURLToPath(import.meta.url)}`);
+  }
+}
+
 // Any constant shared by every process of this product; it serializes migrators.
 const MIGRATION_LOCK_KEY = 7_240_611_019;
 
