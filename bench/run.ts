@@ -17,6 +17,7 @@ import { root, startBaseline, startOurs, type RunningServer } from './servers.ts
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
 const WARMUP_S = Number(process.env.BENCH_WARMUP || 2);
+/** Measured seconds per scenario and server, in two slices (see measure). */
 const DURATION_S = Number(process.env.BENCH_DURATION || 8);
 const COUNT_REQUESTS = 200;
 // Pool connections close after 1 s idle, so their backends report their statistics (see countStatements).
@@ -77,6 +78,28 @@ async function send(url: string, op: Operation): Promise<{ ok: boolean; text: st
 function peakRssMb(child: ChildProcess): number {
   const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
+}
+
+/**
+ * Both servers under one scenario, in two slices each, in the order A B B A,
+ * each slice after a warm-up of its own: this machine's speed drifts over
+ * tens of seconds, and a ratio of two back-to-back runs moved by ±0.05; the
+ * mirrored order cancels a steady drift. req/s and errors are over both
+ * slices; p50 and p99 are the slices' means.
+ */
+async function measure(servers: [Server, Server], scenario: Scenario, data: BenchData) {
+  const slices = new Map<Server, Awaited<ReturnType<typeof load>>[]>(servers.map((server) => [server, []]));
+  for (const server of [...servers, ...servers.toReversed()]) {
+    await load(server, scenario, data, WARMUP_S);
+    slices.get(server)!.push(await load(server, scenario, data, DURATION_S / 2));
+  }
+  const mean = (values: number[]) => Math.round(values.reduce((sum, v) => sum + v, 0) / values.length);
+  return new Map(
+    [...slices].map(([server, runs]) => [
+      server,
+      { rps: mean(runs.map((r) => r.rps)), p50: mean(runs.map((r) => r.p50)), p99: mean(runs.map((r) => r.p99)), errors: runs.reduce((sum, r) => sum + r.errors, 0) },
+    ]),
+  );
 }
 
 /** Requests that fail or answer with GraphQL errors count as errors, never as throughput. */
@@ -156,13 +179,13 @@ async function main() {
   try {
     for (const [index, scenario] of scenarios.entries()) {
       // Alternate which server goes first, so neither always meets a warmer database.
-      const order = index % 2 === 0 ? [ours, baseline] : [baseline, ours];
-      for (const server of order) {
-        await load(server, scenario, data, WARMUP_S);
-        const measured = await load(server, scenario, data, DURATION_S);
+      const [first, second] = index % 2 === 0 ? [ours, baseline] : [baseline, ours];
+      const measured = await measure([first, second], scenario, data);
+      for (const server of [first, second]) {
         const statementsPerOp = await countStatements(server, scenario, data, monitor, database);
-        rows.push({ scenario: scenario.name, server: server.name, ...measured, statementsPerOp });
-        console.log(`  ${scenario.name} / ${server.name}: ${measured.rps} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, errors ${measured.errors}, ${statementsPerOp} statements/op`);
+        rows.push({ scenario: scenario.name, server: server.name, ...measured.get(server)!, statementsPerOp });
+        const row = rows.at(-1)!;
+        console.log(`  ${scenario.name} / ${server.name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, ${statementsPerOp} statements/op`);
       }
     }
   } finally {
@@ -200,7 +223,7 @@ function report(rows: Row[], rss: Record<Server['name'], number>, coldStartMs: R
     ...table.map((row) => line(header.map((h) => String(row[h as keyof typeof row])))),
     '',
     `Peak RSS: ours ${rss.ours} MB, baseline ${rss.baseline} MB. Cold start to first answer: ours ${coldStartMs.ours} ms, baseline ${coldStartMs.baseline} ms.`,
-    `${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per scenario and server; ${new Date().toISOString()}; node ${process.version}.`,
+    `${CONNECTIONS} connections; per scenario and server ${DURATION_S} s measured in two slices (order A B B A), each after ${WARMUP_S} s of warm-up; ${new Date().toISOString()}; node ${process.version}.`,
   ];
   console.log(`\n${lines.join('\n')}`);
   fs.mkdirSync(new URL('results/', import.meta.url), { recursive: true });
