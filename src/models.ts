@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, sql, type SQL, type SQLWrapper } from 'drizzl
 import type { Database } from './db/client.ts';
 import { isIdOf } from './db/ids.ts';
 import { models, workspaces, type Labels, type ModelRow, type ModelStatus, type WorkspaceRow } from './db/schema.ts';
-import { accountRowsIn, anyText, preparedOnce } from './db/sql.ts';
+import { accountRowsIn, anyText, idCount, idsValue, preparedOnce, preparedPerIdCount, type IdCount } from './db/sql.ts';
 import { isText, isTimestamp, windowConditions, windowOrderBy, type KeysetOrder, type PageWindow, type SortKey } from './pagination.ts';
 import { foldAscii } from './validation.ts';
 
@@ -66,17 +66,17 @@ function filterConditions(filter: ModelFilter, value: FilterValue = valuesOf(fil
   return conditions;
 }
 
-const modelsByIds = preparedOnce((db: Database) =>
+const modelsByIds = preparedPerIdCount((db: Database, ids) =>
   db
     .select()
     .from(models)
-    .where(accountRowsIn(models))
-    .prepare('models_by_ids'),
+    .where(accountRowsIn(models, ids))
+    .prepare(`models_by_ids:${ids}`),
 );
 
 /** The account's models with these ids; unknown and foreign ids are simply absent. */
 export function selectModels(db: Database, accountId: string, ids: readonly string[]): Promise<ModelRow[]> {
-  return modelsByIds(db).execute({ accountId, ids });
+  return modelsByIds(db, ids).execute({ accountId, ids: idsValue(ids) });
 }
 
 /**
@@ -93,10 +93,10 @@ export async function selectModelPages(
   orderBy: ModelOrderBy,
   filter: ModelFilter,
 ): Promise<Map<string, { workspace: WorkspaceRow; rows: ModelRow[] }>> {
-  const values: Record<string, unknown> = { ...filterValues(filter), accountId, ids: workspaceIds, limit: window.limit + 1 };
+  const values: Record<string, unknown> = { ...filterValues(filter), accountId, ids: idsValue(workspaceIds), limit: window.limit + 1 };
   window.after?.forEach((key, i) => (values[`after${i}`] = key));
   window.before?.forEach((key, i) => (values[`before${i}`] = key));
-  const rows = await pageStatement(db, window, orderBy, filter).execute(values);
+  const rows = await pageStatement(db, idCount(workspaceIds), window, orderBy, filter).execute(values);
   return new Map(rows.map(({ workspace, models }) => [workspace.id, { workspace, rows: models ? models.map(modelFromTuple) : [] }]));
 }
 
@@ -171,15 +171,15 @@ function modelTuple(page: { [K in keyof ModelRow]: SQLWrapper }): SQL {
  */
 const pageStatements = preparedOnce((_db: Database) => new Map<string, ReturnType<typeof buildPageStatement>>());
 
-function pageStatement(db: Database, window: PageWindow, orderBy: ModelOrderBy, filter: ModelFilter) {
-  const shape = [orderBy.field, orderBy.direction, window.backward, window.after !== null, window.before !== null, ...Object.keys(filter).sort()].join(':');
+function pageStatement(db: Database, ids: IdCount, window: PageWindow, orderBy: ModelOrderBy, filter: ModelFilter) {
+  const shape = [ids, orderBy.field, orderBy.direction, window.backward, window.after !== null, window.before !== null, ...Object.keys(filter).sort()].join(':');
   const statements = pageStatements(db);
   let statement = statements.get(shape);
-  if (!statement) statements.set(shape, (statement = buildPageStatement(db, window, orderBy, filter, shape)));
+  if (!statement) statements.set(shape, (statement = buildPageStatement(db, ids, window, orderBy, filter, shape)));
   return statement;
 }
 
-function buildPageStatement(db: Database, window: PageWindow, orderBy: ModelOrderBy, filter: ModelFilter, name: string) {
+function buildPageStatement(db: Database, ids: IdCount, window: PageWindow, orderBy: ModelOrderBy, filter: ModelFilter, name: string) {
   const order = modelOrder(orderBy);
   const orderBySql = windowOrderBy(order, window);
   const placeholders = (prefix: string, keys: readonly string[] | null) => keys && keys.map((_, i) => sql.placeholder(`${prefix}${i}`));
@@ -209,7 +209,7 @@ function buildPageStatement(db: Database, window: PageWindow, orderBy: ModelOrde
     })
     .from(workspaces)
     .leftJoinLateral(page, sql`true`)
-    .where(accountRowsIn(workspaces))
+    .where(accountRowsIn(workspaces, ids))
     .groupBy(workspaces.id)
     .prepare(`model_page:${name}`);
 }

@@ -3,7 +3,7 @@ import { catalogRowsFor } from './catalog.ts';
 import type { Database } from './db/client.ts';
 import { isIdOf, newId } from './db/ids.ts';
 import { models, workspaces, type WorkspaceRow } from './db/schema.ts';
-import { accountRowsIn, preparedOnce } from './db/sql.ts';
+import { accountRowsIn, idsValue, preparedPerIdCount } from './db/sql.ts';
 import {
   isTimestamp,
   pageWindow,
@@ -85,17 +85,17 @@ export async function workspacePage(db: Database, accountId: string, args: Conne
   return toPage(rows, window, scope, workspaceOrder);
 }
 
-const workspacesByIds = preparedOnce((db: Database) =>
+const workspacesByIds = preparedPerIdCount((db: Database, ids) =>
   db
     .select()
     .from(workspaces)
-    .where(accountRowsIn(workspaces))
-    .prepare('workspaces_by_ids'),
+    .where(accountRowsIn(workspaces, ids))
+    .prepare(`workspaces_by_ids:${ids}`),
 );
 
 /** The account's workspaces with these ids; unknown and foreign ids are simply absent. */
 export function selectWorkspaces(db: Database, accountId: string, ids: readonly string[]): Promise<WorkspaceRow[]> {
-  return workspacesByIds(db).execute({ accountId, ids });
+  return workspacesByIds(db, ids).execute({ accountId, ids: idsValue(ids) });
 }
 
 export async function countWorkspaces(db: Database, accountId: string): Promise<number> {
