@@ -3,6 +3,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
 import { idKind } from './db/ids.ts';
+import { isoString } from './time.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -52,7 +53,7 @@ builder.mutationType({ description: 'The root of every write. Expected failures 
 
 builder.scalarType('DateTime', {
   description: 'An instant as an RFC 3339 string in UTC with millisecond precision, e.g. 2026-11-28T18:00:00.000Z.',
-  serialize: (value) => value.toISOString(),
+  serialize: (value) => isoString(value),
   parseValue: (value) => parseDateTime(value),
 });
 

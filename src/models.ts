@@ -5,6 +5,7 @@ import { models, workspaces, type Labels, type ModelRow, type ModelStatus, type 
 import { accountRowsIn, anyText, idCount, idsValue, preparedOnce, preparedPerIdCount, type IdCount } from './db/sql.ts';
 import { isText, isTimestamp, windowConditions, windowOrderBy, type KeysetOrder, type PageWindow, type SortKey } from './pagination.ts';
 import { foldAscii } from './validation.ts';
+import { isoString } from './time.ts';
 
 export type ModelOrderField = 'CREATED_AT' | 'NAME' | 'PROVIDER';
 export type OrderDirection = 'ASC' | 'DESC';
@@ -28,7 +29,7 @@ const text = (expr: SQL, of: (row: ModelRow) => string): SortKey<ModelRow> => ({
 const byId: SortKey<ModelRow> = { expr: models.id, cast: 'text', of: (row) => row.id, valid: (value) => isIdOf('Model', value) };
 
 const sortKeys: Record<ModelOrderField, SortKey<ModelRow>[]> = {
-  CREATED_AT: [{ expr: models.createdAt, cast: 'timestamptz', of: (row) => row.createdAt.toISOString(), valid: isTimestamp }, byId],
+  CREATED_AT: [{ expr: models.createdAt, cast: 'timestamptz', of: (row) => isoString(row.createdAt), valid: isTimestamp }, byId],
   // lower() under the "C" collation of the column folds ASCII letters only.
   NAME: [text(sql`lower(${models.name})`, (row) => foldAscii(row.name)), byId],
   PROVIDER: [text(sql`${models.provider}`, (row) => row.provider), text(sql`${models.family}`, (row) => row.family), byId],

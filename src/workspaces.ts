@@ -15,6 +15,7 @@ import {
   type Page,
 } from './pagination.ts';
 import { fail, normalizeLabels, normalizeName, ok, type Result } from './validation.ts';
+import { isoString } from './time.ts';
 
 export interface CreateWorkspaceInput {
   accountId: string;
@@ -66,7 +67,7 @@ export async function createWorkspace(
 
 const workspaceOrder: KeysetOrder<WorkspaceRow> = {
   keys: [
-    { expr: workspaces.createdAt, cast: 'timestamptz', of: (row) => row.createdAt.toISOString(), valid: isTimestamp },
+    { expr: workspaces.createdAt, cast: 'timestamptz', of: (row) => isoString(row.createdAt), valid: isTimestamp },
     { expr: workspaces.id, cast: 'text', of: (row) => row.id, valid: (value) => isIdOf('Workspace', value) },
   ],
   descending: false,
