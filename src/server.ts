@@ -37,6 +37,9 @@ async function main(): Promise<void> {
     void yoga(request, response);
   });
 
+  // A connection is activity before its request is parsed.
+  server.on('connection', () => (lastActivity = performance.now()));
+
   server.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -70,8 +73,17 @@ async function main(): Promise<void> {
     draining = true;
     log.info({ signal, inFlight }, 'shutting down: finishing requests in flight');
     const deadline = performance.now() + config.shutdownTimeoutMs;
-    while (performance.now() < deadline && (inFlight > 0 || performance.now() - lastActivity < QUIET_MS)) {
+    // The quiet period starts at the signal, and counts only in short steps:
+    // an event loop that stalls (the signal and a backlog of connections can
+    // arrive in one turn, behind a busy one) has not accepted those
+    // connections yet, and closing then would reset every one of them.
+    let quiet = 0;
+    let checked = performance.now();
+    while (quiet < QUIET_MS && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 25));
+      const now = performance.now();
+      quiet = inFlight > 0 || lastActivity > checked ? 0 : quiet + Math.min(now - checked, 50);
+      checked = now;
     }
     const clean = inFlight === 0;
     server.close();

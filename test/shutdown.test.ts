@@ -44,7 +44,16 @@ const PAGE = /* GraphQL */ `
 `;
 
 describe('SIGTERM', () => {
-  it('completes all 200 requests in flight, then exits 0', async () => {
+  /**
+   * Sends 200 page requests, each on its own connection, and SIGTERM once
+   * every one is written to its socket: some being executed, some still in
+   * the kernel's accept queue or unread on their sockets. (Waiting a fixed
+   * time instead let a loaded machine send the signal before the client had
+   * connected at all.) With `stopped`, the server is stopped (SIGSTOP) while
+   * the requests arrive and continued after the signal, so the signal and
+   * every connection reach it in one turn of its event loop.
+   */
+  async function drain({ stopped }: { stopped: boolean }) {
     const { key, workspaceId } = await seed();
     const server = await startServer(databaseUrl, { LOG_LEVEL: 'warn' });
     /**
@@ -80,22 +89,27 @@ describe('SIGTERM', () => {
       return { sent, response };
     };
 
+    if (stopped) server.process.kill('SIGSTOP');
     const requests = Array.from({ length: 200 }, send);
-    // The signal arrives once every request has been written: some being
-    // executed, some still in the kernel's accept queue or unread on their
-    // sockets. (Waiting a fixed time instead let a loaded machine send the
-    // signal before the client had connected at all.)
     await Promise.all(requests.map((r) => r.sent));
     server.process.kill('SIGTERM');
+    if (stopped) server.process.kill('SIGCONT');
     const results = await Promise.allSettled(requests.map((r) => r.response));
-
     const failures = results.filter((r) => r.status === 'rejected' || r.value.status !== 200 || r.value.body.errors);
     expect(failures.map((f) => (f.status === 'rejected' ? String(f.reason) : JSON.stringify(f.value)))).toEqual([]);
     for (const result of results) {
       if (result.status === 'fulfilled') expect(result.value.body.data.workspace.models.nodes.length).toBeGreaterThan(0);
     }
     expect(await within(server, 20_000)).toEqual({ code: 0, signal: null });
-    console.log(`[shutdown] 200 requests in flight at SIGTERM: ${results.length - failures.length} succeeded, exit 0`);
+    return results.length - failures.length;
+  }
+
+  it('completes all 200 requests in flight, then exits 0', async () => {
+    console.log(`[shutdown] 200 requests in flight at SIGTERM: ${await drain({ stopped: false })} succeeded, exit 0`);
+  });
+
+  it('completes all 200 when the signal and their connections arrive in one turn of the event loop', async () => {
+    console.log(`[shutdown] 200 requests queued behind a stopped process: ${await drain({ stopped: true })} succeeded, exit 0`);
   });
 
   it('exits 0 at once when idle', async () => {
