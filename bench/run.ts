@@ -183,8 +183,8 @@ async function main() {
       const measured = await measure([first, second], scenario, data);
       for (const server of [first, second]) {
         const statementsPerOp = await countStatements(server, scenario, data, monitor, database);
-        rows.push({ scenario: scenario.name, server: server.name, ...measured.get(server)!, statementsPerOp });
-        const row = rows.at(-1)!;
+        const row: Row = { scenario: scenario.name, server: server.name, ...measured.get(server)!, statementsPerOp };
+        rows.push(row);
         console.log(`  ${scenario.name} / ${server.name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, ${statementsPerOp} statements/op`);
       }
     }

@@ -6,22 +6,24 @@
  * planned.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../src/db/client.ts';
 import { selectModelPages, selectModels } from '../src/models.ts';
 import { selectWorkspaces } from '../src/workspaces.ts';
-import { setupTestApp, testTarget } from './helpers.ts';
+import { setupTestApp, testTarget, type TestApp } from './helpers.ts';
 
 const target = testTarget();
+// Only a PostgreSQL run opens anything.
+const t: TestApp | null = target.kind === 'postgres' ? await setupTestApp() : null;
 
-describe.skipIf(target.kind !== 'postgres')('statements by id on PostgreSQL', async () => {
-  const t = await setupTestApp();
-  const one = await openDatabase(target, { pool: { max: 1, idleTimeoutSeconds: 0 }, migrate: false });
-  afterAll(() => one.close());
+describe.skipIf(target.kind !== 'postgres')('statements by id on PostgreSQL', () => {
+  let one: DatabaseHandle;
+  beforeAll(async () => void (one = await openDatabase(target, { pool: { max: 1, idleTimeoutSeconds: 0 }, migrate: false })));
+  afterAll(() => one?.close());
 
   it('one id: a model, a workspace, a page of one workspace are planned once; many ids every time', async () => {
-    const tenant = await t.tenant('Plans');
-    const page = await t.gql(`query($w: ID!) { workspace(id: $w) { models(first: 2) { nodes { id } } } }`, {
+    const tenant = await t!.tenant('Plans');
+    const page = await t!.gql(`query($w: ID!) { workspace(id: $w) { models(first: 2) { nodes { id } } } }`, {
       key: tenant.adminKey,
       variables: { w: tenant.workspaceId },
     });

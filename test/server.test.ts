@@ -14,7 +14,7 @@ import { catalog } from '../src/catalog.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { accounts } from '../src/db/schema.ts';
 import { testTarget, unwrap } from './helpers.ts';
-import { FROM_SOURCE, killAll, ROOT, runCli, start, startServer, startServer as startProcess, within } from './processes.ts';
+import { FROM_SOURCE, killAll, ROOT, runCli, start, startServer, within } from './processes.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'server-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -95,13 +95,13 @@ describe.each<{ how: string; nodeArgs: string[]; env: Record<string, string>; bu
 ])('the server $how on an empty PGlite directory', ({ how, nodeArgs, env, build }) => {
   const dataDir = path.join(tmp, `empty ${how}`);
   const url = `pglite://${dataDir}`;
-  const startServer = (databaseUrl: string) => startProcess(databaseUrl, env, nodeArgs);
+  const launch = () => startServer(url, env, nodeArgs);
   beforeAll(build, 60_000);
   const query = '{ viewer { role } workspaces { totalCount nodes { models { totalCount } } } }';
   let demoKey: string;
 
   it('prints its address and a demo admin key, serves GraphiQL and the API, and stops on SIGTERM', async () => {
-    const server = await startServer(url);
+    const server = await launch();
     const deadline = performance.now() + 5_000;
     while (!/admin key: \S+/.test(server.stdout()) && performance.now() < deadline) await within(server, 50);
     demoKey = /admin key: (\S+)/.exec(server.stdout())?.[1] ?? '';
@@ -127,7 +127,7 @@ describe.each<{ how: string; nodeArgs: string[]; env: Record<string, string>; bu
   });
 
   it('starts again on the same directory without a new demo key, and the old key still works', async () => {
-    const server = await startServer(url);
+    const server = await launch();
     const demo = await post(server.url, query, demoKey);
     expect(demo.status).toBe(200);
     expect(demo.body.data.viewer).toEqual({ role: 'ADMIN' });

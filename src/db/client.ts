@@ -24,9 +24,6 @@ export interface OpenOptions {
   pool?: PoolOptions;
 }
 
-const migrationsFolder = path.join(packageRoot(), 'drizzle');
-const migrationCount = (JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] })
-  .entries.length;
 /**
  * The directory of this package's package.json: two levels above this file
  * when it runs from src/db/, one above the bundled dist/server.js.
@@ -38,6 +35,9 @@ function packageRoot(): string {
   }
 }
 
+const migrationsFolder = path.join(packageRoot(), 'drizzle');
+const migrationCount = (JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] })
+  .entries.length;
 // Any constant shared by every process of this product; it serializes migrators.
 const MIGRATION_LOCK_KEY = 7_240_611_019;
 
