@@ -47,17 +47,35 @@ export interface AppParts {
 
 /** A document's operation: how often it ran, and its compiled form once decided (null: never). */
 interface Entry {
+  document: DocumentNode;
+  operationName: string | null;
   runs: number;
   query?: CompiledQuery | null;
 }
 
-export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: AppParts): Plugin<Context> {
+/** An operation whose compiled form is ready. */
+export type Compiled = Entry & { query: CompiledQuery };
+
+export interface CompiledQueries {
+  plugin: Plugin<Context>;
+  /** The compiled operation of a request's query text and operation name, once it is compiled. */
+  find(text: string, operationName: string | null): Compiled | undefined;
+  /**
+   * Runs a compiled operation from a request's variables: its result when it
+   * ran cleanly, or null when the envelope must answer (no viewer, too many
+   * objects, any error). After an error, `request` (the Request, or the
+   * node:http request yoga is then given) runs through graphql-js only.
+   */
+  run(compiled: Compiled, variables: Record<string, unknown>, context: () => Promise<Context>, request: object): Promise<ExecutionResult | null>;
+}
+
+export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: AppParts): CompiledQueries {
   const entries = new PerOperation<Entry>();
   /** Requests whose compiled run reported errors: the envelope then answers them with graphql-js only. */
-  const failed = new WeakSet<Request>();
+  const failed = new WeakSet<object>();
 
   const compiledFor = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null) => {
-    const entry = entries.get(document, operationName) ?? entries.set(document, operationName, { runs: 0 });
+    const entry = entries.get(document, operationName) ?? entries.set(document, operationName, { document, operationName, runs: 0 });
     if (entry.query !== undefined || entry.runs++ < after) return entry.query ?? null;
     const parts = operationParts(document, operationName);
     const eligible = parts?.operation.operation === 'query' && !parts.operation.variableDefinitions?.some((v) => v.defaultValue);
@@ -70,7 +88,29 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
   const reportErrors = (context: Context, result: ExecutionResult) =>
     context.log.debug({ requestId: context.requestId, errors: result.errors!.length }, 'compiled run reported errors: graphql-js answers');
 
-  return {
+  /** Whether the node:http request yoga serves (its server context's `req`) was handed over by direct-http.ts after a compiled run failed. */
+  const failedBefore = (serverContext: object) => {
+    const { req } = serverContext as { req?: object };
+    return req !== undefined && failed.has(req);
+  };
+
+  const find = (text: string, operationName: string | null) => {
+    const document = app.documents.valid(text);
+    const entry = document && entries.get(document, operationName);
+    return entry?.query ? (entry as Compiled) : undefined;
+  };
+
+  const run: CompiledQueries['run'] = async (compiled, variables, contextOf, request) => {
+    const context = await contextOf();
+    if (!context.viewer || app.objectLimitError(app.schema, compiled.document, compiled.operationName, variables)) return null;
+    const result = (await compiled.query.query(undefined, context, variables)) as ExecutionResult;
+    if (!result.errors?.length) return result;
+    reportErrors(context, result);
+    failed.add(request);
+    return null;
+  };
+
+  const plugin: Plugin<Context> = {
     /**
      * An operation already compiled runs from here, after yoga's checks of the
      * parameters and before the envelope: parsing and validating (its text
@@ -79,29 +119,22 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
      * no viewer, too many objects, any error — it hands to the envelope, which
      * answers exactly as for any other request.
      */
-    onParams({ params, paramsHandler, setParamsHandler }) {
-      if (typeof params.query !== 'string') return;
+    onParams({ params, paramsHandler, setParamsHandler, context: server }) {
+      if (typeof params.query !== 'string' || failedBefore(server)) return;
       const operationName = params.operationName ?? null;
-      const document = app.documents.valid(params.query);
-      const query = document && entries.get(document, operationName)?.query;
-      if (!query) return;
+      const compiled = find(params.query, operationName);
+      if (!compiled) return;
       setParamsHandler(async (payload) => {
         const { request, params: final } = payload;
         // A later onParams hook may have replaced the parameters.
         if (final.query !== params.query || (final.operationName ?? null) !== operationName) return paramsHandler(payload);
-        const variables = final.variables ?? {};
-        const context = await app.context(request);
-        if (!context.viewer || app.objectLimitError(app.schema, document, operationName, variables)) return paramsHandler(payload);
-        const result = (await query.query(undefined, context, variables)) as ExecutionResult;
-        if (!result.errors?.length) return result;
-        reportErrors(context, result);
-        failed.add(request);
-        return paramsHandler(payload);
+        const result = await run(compiled, final.variables ?? {}, () => app.context(request), request);
+        return result ?? paramsHandler(payload);
       });
     },
     onExecute({ args, executeFn, setExecuteFn }) {
-      const context = args.contextValue;
-      if (failed.has(context.request)) return;
+      const context = args.contextValue as Context & { request: Request };
+      if (failed.has(context.request) || failedBefore(context)) return;
       const query = compiledFor(args.schema, args.document, args.operationName ?? null);
       if (!query) return;
       setExecuteFn(async (execution) => {
@@ -112,4 +145,5 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
       });
     },
   };
+  return { plugin, find, run };
 }

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       inFlight--;
       lastActivity = performance.now();
     });
-    void yoga(request, response);
+    yoga.listener(request, response);
   });
 
   // A connection is activity before its request is parsed.

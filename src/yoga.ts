@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
@@ -8,9 +9,12 @@ import { useCompiledQueries, type CompileOptions } from './compiled-queries.ts';
 import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
 import { createContext, unauthenticated, type Context } from './context.ts';
 import { isReady, type Database } from './db/client.ts';
+import { createDirectListener } from './direct-http.ts';
 import { createDocumentCache, operationParts } from './document.ts';
+import { errorAt } from './errors.ts';
 import { useOperationLimits } from './limits.ts';
 import { createLogger, yogaLogger, type Logger } from './logger.ts';
+import { createRequestLog } from './request-log.ts';
 import { schema } from './schema/index.ts';
 
 export interface AppOptions {
@@ -29,9 +33,17 @@ export interface AppOptions {
   compileQueries?: CompileOptions | false;
   /** More plugins, ahead of the app's own (tests observe the pipeline with them). */
   plugins?: Plugin<Context>[];
+  /**
+   * `listener` answers compiled queries straight from node:http
+   * (direct-http.ts); false: it is yoga's own listener.
+   */
+  direct?: boolean;
 }
 
-/** The GraphQL app: no port, so tests drive it with `yoga.fetch`. */
+/**
+ * The GraphQL app: yoga, with no port, so tests drive it with `yoga.fetch`;
+ * a server serves `listener`.
+ */
 export function createApp({
   db,
   log = createLogger('silent'),
@@ -41,30 +53,32 @@ export function createApp({
   auth,
   compileQueries = { after: 10 },
   plugins = [],
+  direct = true,
 }: AppOptions) {
   const authenticate = createAuthenticator(db, auth);
-  const requests = new WeakMap<Request, { id: string; started: number }>();
-  // One context per request, whichever path asks first (compiled-queries.ts or yoga's factory).
-  const contexts = new WeakMap<Request, Promise<Context>>();
-  const buildContext = async (request: Request): Promise<Context> => {
-    const requestId = requests.get(request)?.id ?? randomUUID();
-    let viewer;
-    try {
-      viewer = await authenticate(request.headers.get('authorization'));
-    } catch (cause) {
+  const requests = createRequestLog(log);
+  // Unlogged: the direct path hands a request whose key could not be looked up to yoga, which logs it.
+  const contextFor = async (authorization: string | null, requestId: string): Promise<Context> =>
+    createContext(db, await authenticate(authorization), requestId, log);
+  const buildContext = (authorization: string | null, requestId: string): Promise<Context> =>
+    contextFor(authorization, requestId).catch((cause: unknown) => {
       // Nothing executed: the whole response fails, with status 500.
       throw unexpected(log, requestId, cause, 'authentication', undefined, 500);
-    }
-    return createContext(db, viewer, requestId, log);
-  };
+    });
+  // One context per request, whichever path asks first (compiled-queries.ts or yoga's factory).
+  const contexts = new WeakMap<Request, Promise<Context>>();
   const context = (request: Request): Promise<Context> => {
     let built = contexts.get(request);
-    if (!built) contexts.set(request, (built = buildContext(request)));
+    if (!built) contexts.set(request, (built = buildContext(request.headers.get('authorization'), requests.entry(request)?.id ?? randomUUID())));
     return built;
   };
   const documents = createDocumentCache();
   const operationLimits = useOperationLimits(limits);
-  return createYoga<Record<string, unknown>, Context>({
+  const compiled = compileQueries
+    ? useCompiledQueries(log, compileQueries, { schema, documents, context, objectLimitError: operationLimits.objectLimitError })
+    : null;
+  const cors = { origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] };
+  const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: http.graphiql ? { title: 'Workspace models API', headers: JSON.stringify({ Authorization: 'Bearer <api key>' }) } : false,
@@ -76,11 +90,11 @@ export function createApp({
     parserAndValidationCache: false,
     // Our own request parsing (limits.ts) enforces the body limit, with an error naming it.
     maxRequestBodySize: false,
-    cors: { origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] },
+    cors,
     context: ({ request }) => context(request),
     plugins: [
       ...plugins,
-      useRequestLog(requests, log),
+      requests.plugin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       ...operationLimits.plugins,
@@ -88,10 +102,24 @@ export function createApp({
       useReadiness('/ready', async () => accepting() && (await readyWithin(db, READY_TIMEOUT_MS))),
       useAuthenticationGate(),
       useUnexpectedErrors(),
-      ...(compileQueries ? [useCompiledQueries(log, compileQueries, { schema, documents, context, objectLimitError: operationLimits.objectLimitError })] : []),
+      ...(compiled ? [compiled.plugin] : []),
     ],
   });
+  if (!compiled || !direct) return Object.assign(yoga, { listener: yoga as NodeListener });
+  const listener = createDirectListener({
+    yoga,
+    endpoint: yoga.graphqlEndpoint,
+    maxBodyBytes: limits.bodyBytes,
+    cors,
+    find: compiled.find,
+    run: compiled.run,
+    context: contextFor,
+    requests,
+  });
+  return Object.assign(yoga, { listener });
 }
+
+type NodeListener = (request: IncomingMessage, response: ServerResponse) => void;
 
 export type App = ReturnType<typeof createApp>;
 
@@ -116,36 +144,6 @@ function readyWithin(db: Database, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   return Promise.race([isReady(db).catch(() => false), timeout]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Every request gets an id: in the `x-request-id` header, in every error of its
- * response (whatever stage refused it), and in one log line when it ends.
- */
-function useRequestLog(requests: WeakMap<Request, { id: string; started: number }>, log: Logger): Plugin {
-  return {
-    onRequest({ request }) {
-      requests.set(request, { id: randomUUID(), started: performance.now() });
-    },
-    onResultProcess({ request, result, setResult }) {
-      const id = requests.get(request)?.id;
-      if (!id || Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
-      // Every error has a code: ours and yoga's do; the rest (e.g. the CSRF check) are bad requests.
-      const annotate = (error: GraphQLError) => withExtensions(error, { code: error.extensions?.code ?? 'BAD_REQUEST', requestId: id });
-      setResult({ ...result, errors: result.errors.map((error) => annotate(error as GraphQLError)) });
-    },
-    onResponse({ request, response }) {
-      const entry = requests.get(request);
-      if (!entry) return;
-      response.headers.set('x-request-id', entry.id);
-      if (!log.isLevelEnabled('info')) return;
-      const { pathname } = new URL(request.url);
-      log.info(
-        { requestId: entry.id, method: request.method, path: pathname, status: response.status, ms: Math.round(performance.now() - entry.started) },
-        'request',
-      );
-    },
-  };
 }
 
 /**
@@ -186,15 +184,6 @@ function isPureIntrospection(document: DocumentNode, operationName: string | nul
       }
     });
   return onlyIntrospection(operation.selectionSet);
-}
-
-/** A new error where `at` is (its nodes, source, positions and path): GraphQLError's own fields are read-only. */
-function errorAt(at: GraphQLError | undefined, message: string, extensions: Record<string, unknown>, originalError?: Error | null): GraphQLError {
-  return new GraphQLError(message, { nodes: at?.nodes, source: at?.source, positions: at?.positions, path: at?.path, originalError, extensions });
-}
-
-function withExtensions(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
-  return errorAt(error, error.message, { ...error.extensions, ...extensions }, error.originalError);
 }
 
 /**

@@ -1,0 +1,181 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
+import type { ExecutionResult } from 'graphql';
+import type { Compiled } from './compiled-queries.ts';
+import type { Context } from './context.ts';
+import type { RequestEntry } from './request-log.ts';
+
+/**
+ * The node:http listener: answers a compiled query straight from node:http,
+ * and hands every other request to yoga untouched.
+ *
+ * Yoga serves node:http through the fetch API: each request becomes a
+ * Request with its Headers and body stream, goes through the server
+ * adapter's and yoga's hooks, and comes back as a Response copied onto the
+ * node response. For a query already compiled, that plumbing costs more than
+ * running the query. This path does what yoga would do for such a request,
+ * and nothing else: it reads the JSON body, runs the compiled operation
+ * (compiled-queries.ts; its own checks: the viewer and the objects limit),
+ * and writes the same status, headers and body yoga writes for a result
+ * without errors, CORS headers and the request id included.
+ *
+ * Anything else goes to yoga as it arrived: another method, path or content
+ * type, an Accept header yoga would not answer with JSON, a body with no
+ * Content-Length or too large, parameters yoga would refuse, an operation not
+ * compiled yet, no viewer, too many objects, or any error. A body already
+ * read goes along with the request, so yoga reads the same bytes.
+ * test/direct-http.test.ts compares both paths byte for byte.
+ */
+export interface DirectParts {
+  /** Yoga's node:http listener: the answer to everything this path does not take. */
+  yoga(request: IncomingMessage, response: ServerResponse): void;
+  endpoint: string;
+  /** Bodies longer than this go to yoga unread (it enforces the body limit). */
+  maxBodyBytes: number;
+  cors: CORSOptions;
+  find(text: string, operationName: string | null): Compiled | undefined;
+  run(compiled: Compiled, variables: Record<string, unknown>, context: () => Promise<Context>, request: object): Promise<ExecutionResult | null>;
+  context(authorization: string | null, requestId: string): Promise<Context>;
+  requests: {
+    begin(request: IncomingMessage): RequestEntry;
+    end(entry: RequestEntry, method: string, path: string, status: number): void;
+  };
+}
+
+/** Small enough to read before deciding; every compiled document the bench and clients send is far smaller. */
+const DIRECT_BODY_BYTES = 64 * 1024;
+
+export function createDirectListener(parts: DirectParts): (request: IncomingMessage, response: ServerResponse) => void {
+  const maxBody = Math.min(parts.maxBodyBytes, DIRECT_BODY_BYTES);
+  return (request, response) => {
+    const mediaType = request.method === 'POST' && request.url === parts.endpoint ? directMediaType(request, maxBody) : null;
+    if (!mediaType) return parts.yoga(request, response);
+    readBody(request, Number(request.headers['content-length'])).then(
+      (body) => answer(parts, request, response, mediaType, body),
+      // The client went away while sending: there is no one to answer.
+      () => response.destroy(),
+    );
+  };
+}
+
+async function answer(parts: DirectParts, request: IncomingMessage, response: ServerResponse, mediaType: string, body: Buffer): Promise<void> {
+  const handOver = () => {
+    // normalizeNodeRequest (@whatwg-node/server) takes a request whose stream
+    // was read from its `body` (as body parsers leave it), when that has own
+    // keys; an async iterable of the same bytes is read as the stream would
+    // have been. (A string would do, but it is checked with Object.keys: one
+    // key per character.)
+    (request as IncomingMessage & { body?: unknown }).body = {
+      bytes: body.length,
+      async *[Symbol.asyncIterator]() {
+        yield body;
+      },
+    };
+    parts.yoga(request, response);
+  };
+  const params = graphqlParams(body);
+  const compiled = params && parts.find(params.query, params.operationName);
+  if (!params || !compiled) return handOver();
+  const entry = parts.requests.begin(request);
+  let result: ExecutionResult | null;
+  try {
+    const context = () => parts.context(request.headers.authorization ?? null, entry.id);
+    result = await parts.run(compiled, params.variables, context, request);
+  } catch {
+    // The key's lookup failed: yoga meets it again, and answers it masked and logged.
+    result = null;
+  }
+  if (!result) return handOver();
+  const json = JSON.stringify(result);
+  const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': String(Buffer.byteLength(json)) };
+  const cors = getCORSHeadersByRequestAndOptions(corsRequest(request), parts.cors);
+  for (const name in cors) headers[name.toLowerCase()] = cors[name]!;
+  headers['x-request-id'] = entry.id;
+  response.writeHead(200, headers);
+  response.end(json);
+  parts.requests.end(entry, 'POST', parts.endpoint, 200);
+}
+
+/**
+ * The media type yoga would answer a JSON POST with, when its headers let
+ * this path take it: JSON content, no content coding, a Content-Length
+ * within `maxBody`, and an Accept header yoga answers with JSON.
+ */
+function directMediaType(request: IncomingMessage, maxBody: number): string | null {
+  const { headers } = request;
+  const length = headers['content-length'];
+  if (!length || !/^[1-9]\d*$/.test(length) || Number(length) > maxBody) return null;
+  if (headers['content-encoding'] !== undefined || headers['transfer-encoding'] !== undefined) return null;
+  // Yoga's own test (isContentTypeMatch): the first of a list, exactly, or with parameters.
+  const contentType = headers['content-type']?.split(',')[0];
+  if (contentType !== 'application/json' && !contentType?.startsWith('application/json;')) return null;
+  return regularMediaType(headers.accept);
+}
+
+const REGULAR_TYPES = ['application/graphql-response+json', 'application/json'] as const;
+
+/**
+ * Yoga's choice of result processor (useResultProcessors), for the regular
+ * one: the Accept header's media types are tried last to first (q-values are
+ * not read, and a charset other than utf-8 drops its type); the last match
+ * wins, and the regular processor is tried after the SSE and multipart ones,
+ * so it wins whenever it matches. Null: it does not match, and yoga answers
+ * with another processor or 406.
+ */
+export function regularMediaType(accept: string | undefined): string | null {
+  let chosen: string | null = null;
+  const types = (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',').reverse();
+  for (const type of types) {
+    const [mediaType, ...params] = type.split(';');
+    const charset = params.find((param) => param.includes('charset=')) ?? 'charset=utf-8';
+    if (charset !== 'charset=utf-8' || mediaType === undefined) continue;
+    const [pre, suf] = mediaType.split('/');
+    for (const regular of REGULAR_TYPES) {
+      const [rPre, rSuf] = regular.split('/');
+      if ((pre === '*' || pre === rPre) && (suf === '*' || suf === rSuf)) chosen = regular;
+    }
+  }
+  return chosen;
+}
+
+/** The request body, all of it: `length` is its Content-Length, which node's parser holds the body to. */
+function readBody(request: IncomingMessage, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)));
+    request.once('error', reject);
+    // After 'end', a no-op; before it, the client went away.
+    request.once('close', () => reject(new Error('request closed before its body ended')));
+  });
+}
+
+const PARAMS = new Set(['query', 'variables', 'operationName', 'extensions']);
+
+/**
+ * A JSON body's GraphQL parameters, when yoga would accept them as they are:
+ * an object whose only non-null keys are `query` (a string), `variables` (an
+ * object), `operationName` (a string). Anything else — `extensions`, which
+ * yoga's hooks read, included — is for yoga to judge.
+ */
+function graphqlParams(body: Buffer): { query: string; operationName: string | null; variables: Record<string, unknown> } | null {
+  let params: unknown;
+  try {
+    params = JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return null;
+  const { query, variables, operationName, extensions } = params as Record<string, unknown>;
+  for (const key in params) if (!PARAMS.has(key) && (params as Record<string, unknown>)[key] != null) return null;
+  if (typeof query !== 'string' || extensions != null) return null;
+  if (operationName != null && typeof operationName !== 'string') return null;
+  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
+  return { query, operationName: (operationName as string | undefined) ?? null, variables: (variables as Record<string, unknown> | undefined) ?? {} };
+}
+
+/** What getCORSHeadersByRequestAndOptions reads of a request: its headers. */
+function corsRequest(request: IncomingMessage): Request {
+  const { headers } = request;
+  return { headers: { get: (name: string) => (headers[name] as string | undefined) ?? null } } as unknown as Request;
+}
