@@ -142,11 +142,15 @@ export function regularMediaType(accept: string | undefined): string | null {
 function readBody(request: IncomingMessage, length: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let ended = false;
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)));
+    request.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
+    });
     request.once('error', reject);
-    // After 'end', a no-op; before it, the client went away.
-    request.once('close', () => reject(new Error('request closed before its body ended')));
+    // 'close' follows 'end' on every request; before it, the client went away.
+    request.once('close', () => ended || reject(new Error('request closed before its body ended')));
   });
 }
 
