@@ -8,6 +8,7 @@
  */
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -306,6 +307,87 @@ describe('compiled queries straight from node:http answer exactly as yoga', () =
     });
     const answer = await send(main.directUrl, { headers: auth(), body: json({ query: MODEL_BY_ID, variables: { id: modelId } }) });
     expect(JSON.parse(answer.body).data.model.id).toBe(modelId);
+  });
+});
+
+describe('random requests: the same answer from both listeners', () => {
+  const QUERIES = [
+    MODEL_BY_ID,
+    `query Page($w: ID!, $first: Int, $after: String) { workspace(id: $w) { models(first: $first, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage } } } }`,
+    `{ viewer { role accountId } }`,
+    `query A { viewer { role } } query B { __typename }`,
+    `query Defaulted($first: Int = 2) { workspaces(first: $first) { nodes { id } } }`,
+    `mutation { createWorkspace(input: { name: "" }) { userErrors { code } } }`,
+    `{ nonsense }`,
+  ];
+  const value = fc.oneof(
+    fc.constantFrom(null, 0, 2, 101, -1, 2.5, '', 'nonsense', true),
+    fc.constantFrom('model', 'workspace', 'cursor').map((kind) => ({ model: modelId, workspace: tenant.workspaceId, cursor: 'bm9wZQ' })[kind]),
+    fc.jsonValue({ maxDepth: 1 }),
+  );
+  const hostile = fc.record(
+    {
+      query: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...QUERIES) }, fc.jsonValue({ maxDepth: 1 })),
+      variables: fc.oneof(
+        { weight: 4, arbitrary: fc.record({ id: value, w: value, first: value, after: value }, { requiredKeys: [] }) },
+        fc.jsonValue({ maxDepth: 1 }),
+      ),
+      operationName: fc.constantFrom('A', 'B', 'Page', '', null, 3),
+      extensions: fc.constantFrom(null, {}, 'x'),
+      other: fc.constantFrom(null, 1),
+    },
+    { requiredKeys: ['query'] },
+  );
+  /** Envelopes the direct path may take, with variables good and bad. */
+  const wellFormed = fc.oneof(
+    value.map((id) => ({ query: MODEL_BY_ID, variables: { id } })),
+    fc.tuple(value, fc.oneof(fc.constantFrom(1, 3), value), fc.oneof(fc.constant(null), value)).map(([w, first, after]) => ({
+      query: QUERIES[1],
+      variables: { w: typeof w === 'string' && w !== 'nonsense' ? tenant.workspaceId : w, first, after },
+    })),
+    fc.constant({ query: QUERIES[2] }),
+    fc.constantFrom('A', 'B').map((operationName) => ({ query: QUERIES[3], operationName, variables: null })),
+  );
+  const body = fc.oneof({ weight: 3, arbitrary: wellFormed }, { weight: 2, arbitrary: hostile });
+  const request = fc.record({
+    body: fc.oneof({ weight: 8, arbitrary: body.map((b) => JSON.stringify(b)) }, fc.string({ maxLength: 40 })),
+    accept: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(undefined, '*/*', 'application/graphql-response+json', 'application/json;q=0.5, text/html') },
+      fc.constantFrom('text/event-stream', 'text/html'),
+    ),
+    contentType: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8') },
+      fc.constantFrom('text/plain', 'application/graphql+json'),
+    ),
+    origin: fc.constantFrom(undefined, 'https://app.example'),
+    key: fc.constantFrom('admin', 'admin', 'reader', 'other', 'wrong', 'none'),
+  });
+
+  it('300 requests of every shape, compared header for header and byte for byte', async () => {
+    const keys: Record<string, string | undefined> = {
+      admin: tenant.adminKey,
+      reader: tenant.readerKey,
+      other: other.adminKey,
+      wrong: `${tenant.adminKey}x`,
+      none: undefined,
+    };
+    let direct = 0;
+    await fc.assert(
+      fc.asyncProperty(request, async (drawn) => {
+        const headers: Record<string, string> = { 'content-type': drawn.contentType };
+        if (drawn.accept !== undefined) headers.accept = drawn.accept;
+        if (drawn.origin) headers.origin = drawn.origin;
+        if (keys[drawn.key]) headers.authorization = `Bearer ${keys[drawn.key]}`;
+        const reference = await send(main.yogaUrl, { headers, body: drawn.body });
+        const before = seen.get(main.direct) ?? 0;
+        const answer = await send(main.directUrl, { headers, body: drawn.body });
+        if ((seen.get(main.direct) ?? 0) === before) direct++;
+        expect(answer).toEqual({ ...reference, requestId: answer.requestId });
+      }),
+      { seed: 20261129, numRuns: 300 },
+    );
+    console.log(`Direct path: ${direct} of 300 random requests answered without yoga, all identical to yoga's answers.`);
+    expect(direct).toBeGreaterThanOrEqual(40);
   });
 });
 
