@@ -23,7 +23,8 @@ import type { Logger } from './logger.ts';
  * Once compiled, an operation skips the rest of the envelope too (see
  * `onParams` below): its document is known to parse and validate, so what is
  * left of the pipeline for it is the authentication gate and the objects
- * limit, which it applies itself.
+ * limit, which `run` applies itself. The server's listener (direct-http.ts)
+ * calls `find` and `run` before yoga sees the request at all.
  */
 export interface CompileOptions {
   /**
