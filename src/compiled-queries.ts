@@ -67,7 +67,7 @@ export interface CompiledQueries {
    * objects, any error). After an error, `request` (the Request, or the
    * node:http request yoga is then given) runs through graphql-js only.
    */
-  run(compiled: Compiled, variables: Record<string, unknown>, context: () => Promise<Context>, request: object): Promise<ExecutionResult | null>;
+  run(compiled: Compiled, variables: Record<string, unknown>, context: Promise<Context>, request: object): Promise<ExecutionResult | null>;
 }
 
 export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: AppParts): CompiledQueries {
@@ -101,8 +101,8 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
     return entry?.query ? (entry as Compiled) : undefined;
   };
 
-  const run: CompiledQueries['run'] = async (compiled, variables, contextOf, request) => {
-    const context = await contextOf();
+  const run: CompiledQueries['run'] = async (compiled, variables, building, request) => {
+    const context = await building;
     if (!context.viewer || app.objectLimitError(app.schema, compiled.document, compiled.operationName, variables)) return null;
     const result = (await compiled.query.query(undefined, context, variables)) as ExecutionResult;
     if (!result.errors?.length) return result;
@@ -129,7 +129,7 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
         const { request, params: final } = payload;
         // A later onParams hook may have replaced the parameters.
         if (final.query !== params.query || (final.operationName ?? null) !== operationName) return paramsHandler(payload);
-        const result = await run(compiled, final.variables ?? {}, () => app.context(request), request);
+        const result = await run(compiled, final.variables ?? {}, app.context(request), request);
         return result ?? paramsHandler(payload);
       });
     },

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import type { ExecutionResult } from 'graphql';
-import type { Compiled } from './compiled-queries.ts';
+import type { CompiledQueries } from './compiled-queries.ts';
 import type { Context } from './context.ts';
-import type { RequestEntry } from './request-log.ts';
+import type { RequestLog } from './request-log.ts';
 
 /**
  * The node:http listener: answers a compiled query straight from node:http,
@@ -33,16 +33,13 @@ export interface DirectParts {
   /** Bodies longer than this go to yoga unread (it enforces the body limit). */
   maxBodyBytes: number;
   cors: CORSOptions;
-  find(text: string, operationName: string | null): Compiled | undefined;
-  run(compiled: Compiled, variables: Record<string, unknown>, context: () => Promise<Context>, request: object): Promise<ExecutionResult | null>;
+  find: CompiledQueries['find'];
+  run: CompiledQueries['run'];
   context(authorization: string | null, requestId: string): Promise<Context>;
-  requests: {
-    begin(request: IncomingMessage): RequestEntry;
-    end(entry: RequestEntry, method: string, path: string, status: number): void;
-  };
+  requests: Pick<RequestLog, 'begin' | 'end'>;
 }
 
-/** Small enough to read before deciding; every compiled document the bench and clients send is far smaller. */
+/** Bodies up to this are read before deciding; a query with its variables is typically well under 10 KiB. */
 const DIRECT_BODY_BYTES = 64 * 1024;
 
 export function createDirectListener(parts: DirectParts): (request: IncomingMessage, response: ServerResponse) => void {
@@ -79,8 +76,7 @@ async function answer(parts: DirectParts, request: IncomingMessage, response: Se
   const entry = parts.requests.begin(request);
   let result: ExecutionResult | null;
   try {
-    const context = () => parts.context(request.headers.authorization ?? null, entry.id);
-    result = await parts.run(compiled, params.variables, context, request);
+    result = await parts.run(compiled, params.variables, parts.context(request.headers.authorization ?? null, entry.id), request);
   } catch {
     // The key's lookup failed: yoga meets it again, and answers it masked and logged.
     result = null;

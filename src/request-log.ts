@@ -19,8 +19,8 @@ export interface RequestEntry {
  */
 export interface RequestLog {
   plugin: Plugin;
-  /** The entry of a yoga Request (null before yoga has seen it). */
-  entry(request: Request): RequestEntry | undefined;
+  /** The entry of a yoga Request, begun when yoga first saw it (or now). */
+  entry(request: Request): RequestEntry;
   /** Begins a node:http request's entry. */
   begin(request: IncomingMessage): RequestEntry;
   /** Its one log line, when it has ended. */
@@ -29,14 +29,21 @@ export interface RequestLog {
 
 export function createRequestLog(log: Logger): RequestLog {
   const entries = new WeakMap<object, RequestEntry>();
+  const begin = (request: object): RequestEntry => {
+    const entry = { id: randomUUID(), started: performance.now() };
+    entries.set(request, entry);
+    return entry;
+  };
   const end: RequestLog['end'] = (entry, method, path, status) => {
     if (!log.isLevelEnabled('info')) return;
     log.info({ requestId: entry.id, method, path, status, ms: Math.round(performance.now() - entry.started) }, 'request');
   };
   const plugin: Plugin = {
     onRequest({ request, serverContext }) {
-      const begun = (serverContext as { req?: IncomingMessage } | undefined)?.req;
-      entries.set(request, (begun && entries.get(begun)) ?? { id: randomUUID(), started: performance.now() });
+      const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+      const begun = req && entries.get(req);
+      if (begun) entries.set(request, begun);
+      else begin(request);
     },
     onResultProcess({ request, result, setResult }) {
       const id = entries.get(request)?.id;
@@ -54,12 +61,8 @@ export function createRequestLog(log: Logger): RequestLog {
   };
   return {
     plugin,
-    entry: (request) => entries.get(request),
-    begin(request) {
-      const entry = { id: randomUUID(), started: performance.now() };
-      entries.set(request, entry);
-      return entry;
-    },
+    entry: (request) => entries.get(request) ?? begin(request),
+    begin,
     end,
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -69,7 +68,7 @@ export function createApp({
   const contexts = new WeakMap<Request, Promise<Context>>();
   const context = (request: Request): Promise<Context> => {
     let built = contexts.get(request);
-    if (!built) contexts.set(request, (built = buildContext(request.headers.get('authorization'), requests.entry(request)?.id ?? randomUUID())));
+    if (!built) contexts.set(request, (built = buildContext(request.headers.get('authorization'), requests.entry(request).id)));
     return built;
   };
   const documents = createDocumentCache();

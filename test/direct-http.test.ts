@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultHttp } from '../src/config.ts';
+import { defaultHttp, defaultLimits } from '../src/config.ts';
 import type { Context } from '../src/context.ts';
 import { regularMediaType } from '../src/direct-http.ts';
 import { createApp, type App, type AppOptions } from '../src/yoga.ts';
@@ -260,7 +260,7 @@ describe('compiled queries straight from node:http answer exactly as yoga', () =
   });
 
   it('too many objects for the variables: refused by yoga', async () => {
-    const limited = await pair({ limits: { ...(await import('../src/config.ts')).defaultLimits, objects: 30 } });
+    const limited = await pair({ limits: { ...defaultLimits, objects: 30 } });
     const query = `query Sized($first: Int!) { workspaces(first: 1) { nodes { models(first: $first) { nodes { id } } } } }`;
     await same({ headers: auth(), body: json({ query, variables: { first: 3 } }) }, true, limited);
     const refused = await same({ headers: auth(), body: json({ query, variables: { first: 30 } }) }, false, limited);

@@ -1,7 +1,8 @@
 /**
  * The server as an operator starts it (`node --import tsx src/server.ts`, PORT=0,
- * and the production bundle `npm start` runs), in a real child process: the PGlite data-directory lock, the first start on
- * an empty database, SIGTERM, and a start against PostgreSQL when the run has one.
+ * and the production bundle `npm start` runs), in a real child process: the
+ * PGlite data-directory lock, the first start on an empty database, SIGTERM,
+ * and a start against PostgreSQL when the run has one.
  */
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
