@@ -13,11 +13,11 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
-import { createAccount } from '../src/auth.ts';
-import { syncCatalogIfChanged } from '../src/catalog.ts';
+import { createAccount } from '../src/domain/auth.ts';
+import { syncCatalogIfChanged } from '../src/domain/catalog.ts';
 import { openDatabase } from '../src/db/client.ts';
-import { encodeCursor } from '../src/pagination.ts';
-import { createWorkspace } from '../src/workspaces.ts';
+import { encodeCursor } from '../src/domain/pagination.ts';
+import { createWorkspace } from '../src/domain/workspaces.ts';
 import type { BenchData } from './scenarios.ts';
 
 export const DEFAULT_BENCH_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/bench';

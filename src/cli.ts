@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { createAccount, createApiKey, ownerProfile, revokeApiKey, type Role } from './auth.ts';
+import { createAccount, createApiKey, ownerProfile, revokeApiKey, type Role } from './domain/auth.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirInUseError, openDatabase, type Database } from './db/client.ts';
 import { idPrefixes, isIdOf, type IdKind } from './db/ids.ts';
-import { normalizeName, type Result } from './validation.ts';
-import { createWorkspace } from './workspaces.ts';
+import { normalizeName, type Result } from './domain/validation.ts';
+import { createWorkspace } from './domain/workspaces.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
 

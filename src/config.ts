@@ -39,6 +39,14 @@ export interface Config {
   logLevel: LogLevel;
   /** On SIGTERM, requests in flight get this long to finish. */
   shutdownTimeoutMs: number;
+  metrics: MetricsOptions;
+}
+
+export interface MetricsOptions {
+  /** METRICS=false records none (and serves no /metrics). */
+  enabled: boolean;
+  /** METRICS_PORT: /metrics on this port only; null: on PORT. */
+  port: number | null;
 }
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -141,6 +149,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel,
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 20_000, 0, 600_000),
+    metrics: {
+      enabled: bool('METRICS', true),
+      port: env.METRICS_PORT ? int('METRICS_PORT', 0, 0, 65535) : null,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

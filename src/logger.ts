@@ -4,7 +4,7 @@ import type { LogLevel } from './config.ts';
 
 export type { Logger };
 
-/** JSON lines on stdout; every line of a request carries its `requestId` (see yoga.ts). */
+/** JSON lines on stdout; every line of a request carries its `requestId` (see http/request-log.ts). */
 export function createLogger(level: LogLevel = 'info'): Logger {
   return pino({ level, base: { service: 'workspace-models-api' }, timestamp: pino.stdTimeFunctions.isoTime });
 }

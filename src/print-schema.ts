@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
-import { schema } from './schema/index.ts';
+import { schema } from './graphql/schema/index.ts';
 
 /** The committed contract for codegen'd clients; test/schema.test.ts fails when it is stale. */
 export const SCHEMA_FILE = new URL('../schema.graphql', import.meta.url);

@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
-import { prepareDatabase } from './bootstrap.ts';
+import { prepareDatabase } from './domain/bootstrap.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DataDirInUseError, openDatabase, type DatabaseHandle } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { guardProcess } from './process-guard.ts';
-import { createApp } from './yoga.ts';
+import { createApp } from './http/app.ts';
 
 /** After SIGTERM, the server stops once nothing has been in flight for this long. */
 const QUIET_MS = 500;
@@ -22,28 +22,39 @@ async function main(): Promise<void> {
   if (synced) log.info(synced, 'catalog synced');
 
   let draining = false;
-  const yoga = createApp({ db: database.db, log, limits: config.limits, http: config.http, accepting: () => !draining });
-  let inFlight = 0;
-  let lastActivity = performance.now();
-  const server = createServer((request, response) => {
-    inFlight++;
-    lastActivity = performance.now();
-    // While draining, every answer tells the client to open a new connection (elsewhere).
-    if (draining) response.setHeader('connection', 'close');
-    response.once('close', () => {
-      inFlight--;
-      lastActivity = performance.now();
-    });
-    yoga.listener(request, response);
+  const app = createApp({
+    db: database.db,
+    log,
+    limits: config.limits,
+    http: config.http,
+    accepting: () => !draining,
+    metrics: config.metrics.enabled,
+    serveMetrics: config.metrics.port === null,
+    databaseStats: database.stats,
   });
-
+  const { frontDoor } = app;
+  const server = createServer(frontDoor.listener);
   // A connection is activity before its request is parsed.
-  server.on('connection', () => (lastActivity = performance.now()));
+  let connected = performance.now();
+  server.on('connection', () => (connected = performance.now()));
+  const lastActivity = () => Math.max(connected, frontDoor.lastActivity());
+
+  // METRICS_PORT: /metrics on a port of its own (kept off the public network), and only there.
+  const metricsServer =
+    config.metrics.port !== null && app.metrics
+      ? createServer((request, response) => {
+          if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+            response.writeHead(404).end();
+            return;
+          }
+          void app.metrics!.render().then(({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body));
+        }).listen(config.metrics.port)
+      : null;
 
   server.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://localhost:${port}${yoga.graphqlEndpoint}`;
+    const url = `http://localhost:${port}${app.graphqlEndpoint}`;
     // Plain lines for a person at a terminal, then the structured record.
     console.log(`GraphQL API and GraphiQL at ${url} (database: ${database.kind})`);
     if (demo) {
@@ -71,7 +82,8 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (draining) return;
     draining = true;
-    log.info({ signal, inFlight }, 'shutting down: finishing requests in flight');
+    frontDoor.drain();
+    log.info({ signal, inFlight: frontDoor.inFlight() }, 'shutting down: finishing requests in flight');
     const deadline = performance.now() + config.shutdownTimeoutMs;
     // The quiet period starts at the signal, and counts only in short steps:
     // an event loop that stalls (the signal and a backlog of connections can
@@ -82,15 +94,16 @@ async function main(): Promise<void> {
     while (quiet < QUIET_MS && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       const now = performance.now();
-      quiet = inFlight > 0 || lastActivity > checked ? 0 : quiet + Math.min(now - checked, 50);
+      quiet = frontDoor.inFlight() > 0 || lastActivity() > checked ? 0 : quiet + Math.min(now - checked, 50);
       checked = now;
     }
-    const clean = inFlight === 0;
+    const clean = frontDoor.inFlight() === 0;
     server.close();
     server.closeAllConnections();
+    metricsServer?.close();
     await database.close().catch((error: unknown) => log.error({ err: error }, 'closing the database failed'));
     if (clean) log.info('stopped');
-    else log.error({ inFlight }, 'shutdown deadline passed with requests in flight');
+    else log.error({ inFlight: frontDoor.inFlight() }, 'shutdown deadline passed with requests in flight');
     process.exit(clean ? 0 : 1);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, revokeApiKey } from '../src/auth.ts';
+import { createApiKey, revokeApiKey } from '../src/domain/auth.ts';
 import { newId } from '../src/db/ids.ts';
 import { setupTestApp, unwrap, type GraphQLResponse, type Tenant } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkspace } from '../src/workspaces.ts';
+import { createWorkspace } from '../src/domain/workspaces.ts';
 import { setupTestApp, unwrap, type Tenant } from './helpers.ts';
 
 const app = await setupTestApp();

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { catalog, syncCatalog, syncCatalogIfChanged } from '../src/catalog.ts';
+import { catalog, syncCatalog, syncCatalogIfChanged } from '../src/domain/catalog.ts';
 import { newId } from '../src/db/ids.ts';
 import { models, workspaces } from '../src/db/schema.ts';
 import { setupTestApp } from './helpers.ts';

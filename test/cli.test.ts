@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { catalog } from '../src/catalog.ts';
+import { catalog } from '../src/domain/catalog.ts';
 import type { DatabaseTarget } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
-import { createApp, type App } from '../src/yoga.ts';
+import { createApp, type App } from '../src/http/app.ts';
 import { testTarget } from './helpers.ts';
 import { killAll, runCli as runCliIn, type CliResult } from './processes.ts';
 

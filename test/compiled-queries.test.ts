@@ -11,8 +11,8 @@ import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../src/config.ts';
-import type { Context } from '../src/context.ts';
-import { createApp, type App } from '../src/yoga.ts';
+import type { Context } from '../src/graphql/context.ts';
+import { createApp, type App } from '../src/http/app.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
 
 const t = await setupTestApp();

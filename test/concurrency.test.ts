@@ -8,8 +8,8 @@
  */
 import { and, count, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/auth.ts';
-import { catalog } from '../src/catalog.ts';
+import { createApiKey } from '../src/domain/auth.ts';
+import { catalog } from '../src/domain/catalog.ts';
 import { models, workspaces } from '../src/db/schema.ts';
 import { anyText } from '../src/db/sql.ts';
 import { setupTestApp, testTarget, unwrap, type GraphQLResponse, type Tenant } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { buildSchema } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { createDocumentCache } from '../src/document.ts';
+import { createDocumentCache } from '../src/graphql/document.ts';
 
 /** A yoga with the cache, counting how often a text is really parsed and a document really validated. */
 function appWithCache(limits: { maxEntries?: number; maxChars?: number }) {

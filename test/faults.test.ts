@@ -11,10 +11,10 @@
 import postgres from 'postgres';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../src/auth.ts';
+import { createAccount } from '../src/domain/auth.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { models } from '../src/db/schema.ts';
-import { createWorkspace } from '../src/workspaces.ts';
+import { createWorkspace } from '../src/domain/workspaces.ts';
 import { testTarget, unwrap } from './helpers.ts';
 import { createCluster, type PgCluster } from './pg-cluster.ts';
 import { killAll, launchServer, serverAddress, within, type Child, type Exit } from './processes.ts';

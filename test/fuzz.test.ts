@@ -30,7 +30,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { idPrefixes, newId } from '../src/db/ids.ts';
-import { schema } from '../src/schema/index.ts';
+import { schema } from '../src/graphql/schema/index.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
 
 const app = await setupTestApp();

@@ -1,9 +1,9 @@
 import { afterAll } from 'vitest';
-import { createAccount, createApiKey, type Role } from '../src/auth.ts';
+import { createAccount, createApiKey, type Role } from '../src/domain/auth.ts';
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/client.ts';
-import { createWorkspace } from '../src/workspaces.ts';
-import { createApp, type App } from '../src/yoga.ts';
+import { createWorkspace } from '../src/domain/workspaces.ts';
+import { createApp, type App } from '../src/http/app.ts';
 
 /** The database under test: the server in DATABASE_URL, else a private in-memory PGlite. */
 export function testTarget(): DatabaseTarget {

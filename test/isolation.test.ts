@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../src/catalog.ts';
+import { catalog } from '../src/domain/catalog.ts';
 import { idPrefixes, newId } from '../src/db/ids.ts';
 import { models, workspaces, type Labels, type ModelRow, type WorkspaceRow } from '../src/db/schema.ts';
 import { setupTestApp, type GraphQLResponse, type Tenant } from './helpers.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultHttp, defaultLimits } from '../src/config.ts';
-import { createApp } from '../src/yoga.ts';
+import { createApp } from '../src/http/app.ts';
 import { setupTestApp } from './helpers.ts';
 
 const app = await setupTestApp();

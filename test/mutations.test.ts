@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { catalog } from '../src/catalog.ts';
+import { catalog } from '../src/domain/catalog.ts';
 import { newId } from '../src/db/ids.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
 

@@ -8,8 +8,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.ts';
-import { selectModelPages, selectModels } from '../src/models.ts';
-import { selectWorkspaces } from '../src/workspaces.ts';
+import { selectModelPages, selectModels } from '../src/domain/models.ts';
+import { selectWorkspaces } from '../src/domain/workspaces.ts';
 import { setupTestApp, testTarget, type TestApp } from './helpers.ts';
 
 const target = testTarget();

@@ -7,9 +7,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createAccount } from '../src/auth.ts';
+import { createAccount } from '../src/domain/auth.ts';
 import { openDatabase } from '../src/db/client.ts';
-import { createWorkspace } from '../src/workspaces.ts';
+import { createWorkspace } from '../src/domain/workspaces.ts';
 import { testTarget, unwrap } from './helpers.ts';
 import { killAll, startServer, within } from './processes.ts';
 

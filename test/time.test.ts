@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoString } from '../src/time.ts';
+import { isoString } from '../src/domain/time.ts';
 
 describe('isoString', () => {
   it('is toISOString for every kind of instant', () => {

@@ -13,7 +13,36 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseTarget['kind'];
+  /** Statements sent so far, and the pool's state (PostgreSQL only), for /metrics. */
+  stats(): DatabaseStats;
   close(): Promise<void>;
+}
+
+export interface DatabaseStats {
+  statements: number;
+  /** postgres.js's pool (patched in: patches/postgres+3.4.9.patch); null on PGlite, which has one connection. */
+  pool: PoolStats | null;
+}
+
+export interface PoolStats {
+  max: number;
+  connecting: number;
+  idle: number;
+  busy: number;
+  reserved: number;
+  queued: number;
+}
+
+/** Drizzle's logger sees every statement: count them, and pass them on to the caller's logger. */
+function counting(logger: DrizzleLogger | undefined) {
+  const counted = {
+    statements: 0,
+    logQuery(query: string, params: unknown[]) {
+      counted.statements++;
+      logger?.logQuery(query, params);
+    },
+  };
+  return counted;
 }
 
 export interface OpenOptions {
@@ -69,11 +98,13 @@ async function openPglite(dataDir: string | null, options: OpenOptions): Promise
       import('drizzle-orm/pglite/migrator'),
     ]);
     const client = await PGlite.create(dataDir ?? undefined);
-    const db = drizzlePglite({ client, schema, logger: options.logger ?? false });
+    const logger = counting(options.logger);
+    const db = drizzlePglite({ client, schema, logger });
     if (options.migrate !== false) await migratePglite(db, { migrationsFolder });
     return {
       db,
       kind: 'pglite',
+      stats: () => ({ statements: logger.statements, pool: null }),
       async close() {
         try {
           if (!client.closed) await client.close();
@@ -104,7 +135,8 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     connect_timeout: 5,
     backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 0.5),
   });
-  const db = drizzlePostgres({ client, schema, logger: options.logger ?? false });
+  const logger = counting(options.logger);
+  const db = drizzlePostgres({ client, schema, logger });
   try {
     if (options.migrate !== false) {
       // Drizzle's migrator takes no lock; a session-level advisory lock held on
@@ -122,7 +154,8 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     await client.end({ timeout: 1 });
     throw error;
   }
-  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  const pool = () => (client as unknown as { pool: PoolStats }).pool;
+  return { db, kind: 'postgres', stats: () => ({ statements: logger.statements, pool: pool() }), close: () => client.end({ timeout: 5 }) };
 }
 
 /**

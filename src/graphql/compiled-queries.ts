@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from './context.ts';
 import { operationParts, PerOperation, type DocumentCache } from './document.ts';
 import type { OperationLimits } from './limits.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 
 /**
  * Runs queries through graphql-jit, which compiles an operation once into
@@ -23,7 +23,7 @@ import type { Logger } from './logger.ts';
  * Once compiled, an operation skips the rest of the envelope too (see
  * `onParams` below): its document is known to parse and validate, so what is
  * left of the pipeline for it is the authentication gate and the objects
- * limit, which `run` applies itself. The server's listener (direct-http.ts)
+ * limit, which `run` applies itself. The server's listener (http/graphql-fast-path.ts)
  * calls `find` and `run` before yoga sees the request at all.
  */
 export interface CompileOptions {
@@ -44,6 +44,8 @@ export interface AppParts {
   /** The request's context: the same object yoga's context factory returns for that request. */
   context(request: Request): Promise<Context>;
   objectLimitError: OperationLimits['objectLimitError'];
+  /** Counts an operation that ran compiled (the front door's metrics), and which path ran it. */
+  ran(document: DocumentNode, operationName: string | null, path: 'fast' | 'yoga'): void;
 }
 
 /** A document's operation: how often it ran, and its compiled form once decided (null: never). */
@@ -67,7 +69,7 @@ export interface CompiledQueries {
    * objects, any error). After an error, `request` (the Request, or the
    * node:http request yoga is then given) runs through graphql-js only.
    */
-  run(compiled: Compiled, variables: Record<string, unknown>, context: Promise<Context>, request: object): Promise<ExecutionResult | null>;
+  run(compiled: Compiled, variables: Record<string, unknown>, context: Promise<Context>, request: object, path: 'fast' | 'yoga'): Promise<ExecutionResult | null>;
 }
 
 export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: AppParts): CompiledQueries {
@@ -89,7 +91,7 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
   const reportErrors = (context: Context, result: ExecutionResult) =>
     context.log.debug({ requestId: context.requestId, errors: result.errors!.length }, 'compiled run reported errors: graphql-js answers');
 
-  /** Whether the node:http request yoga serves (its server context's `req`) was handed over by direct-http.ts after a compiled run failed. */
+  /** Whether the node:http request yoga serves (its server context's `req`) was handed over by http/graphql-fast-path.ts after a compiled run failed. */
   const failedBefore = (serverContext: object) => {
     const { req } = serverContext as { req?: object };
     return req !== undefined && failed.has(req);
@@ -101,11 +103,14 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
     return entry?.query ? (entry as Compiled) : undefined;
   };
 
-  const run: CompiledQueries['run'] = async (compiled, variables, building, request) => {
+  const run: CompiledQueries['run'] = async (compiled, variables, building, request, path) => {
     const context = await building;
     if (!context.viewer || app.objectLimitError(app.schema, compiled.document, compiled.operationName, variables)) return null;
     const result = (await compiled.query.query(undefined, context, variables)) as ExecutionResult;
-    if (!result.errors?.length) return result;
+    if (!result.errors?.length) {
+      app.ran(compiled.document, compiled.operationName, path);
+      return result;
+    }
     reportErrors(context, result);
     failed.add(request);
     return null;
@@ -129,7 +134,7 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
         const { request, params: final } = payload;
         // A later onParams hook may have replaced the parameters.
         if (final.query !== params.query || (final.operationName ?? null) !== operationName) return paramsHandler(payload);
-        const result = await run(compiled, final.variables ?? {}, app.context(request), request);
+        const result = await run(compiled, final.variables ?? {}, app.context(request), request, 'yoga');
         return result ?? paramsHandler(payload);
       });
     },

@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import type { ExecutionResult } from 'graphql';
-import type { CompiledQueries } from './compiled-queries.ts';
-import type { Context } from './context.ts';
-import type { RequestLog } from './request-log.ts';
+import type { CompiledQueries } from '../graphql/compiled-queries.ts';
+import type { Context } from '../graphql/context.ts';
 
 /**
- * The node:http listener: answers a compiled query straight from node:http,
- * and hands every other request to yoga untouched.
+ * The GraphQL fast path of the front door: answers a compiled query straight
+ * from node:http, and hands every other GraphQL request to yoga untouched.
  *
  * Yoga serves node:http through the fetch API: each request becomes a
  * Request with its Headers and body stream, goes through the server
@@ -17,16 +16,16 @@ import type { RequestLog } from './request-log.ts';
  * and nothing else: it reads the JSON body, runs the compiled operation
  * (compiled-queries.ts; its own checks: the viewer and the objects limit),
  * and writes the same status, headers and body yoga writes for a result
- * without errors, CORS headers and the request id included.
+ * without errors, CORS headers included (the front door has set the request id).
  *
  * Anything else goes to yoga as it arrived: another method, path or content
  * type, an Accept header yoga would not answer with JSON, a body with no
  * Content-Length or too large, parameters yoga would refuse, an operation not
  * compiled yet, no viewer, too many objects, or any error. A body already
  * read goes along with the request, so yoga reads the same bytes.
- * test/direct-http.test.ts compares both paths byte for byte.
+ * test/graphql-fast-path.test.ts compares both paths byte for byte.
  */
-export interface DirectParts {
+export interface FastPathParts {
   /** Yoga's node:http listener: the answer to everything this path does not take. */
   yoga(request: IncomingMessage, response: ServerResponse): void;
   endpoint: string;
@@ -36,26 +35,28 @@ export interface DirectParts {
   find: CompiledQueries['find'];
   run: CompiledQueries['run'];
   context(authorization: string | null, requestId: string): Promise<Context>;
-  requests: Pick<RequestLog, 'begin' | 'end'>;
 }
+
+/** Answers one /graphql request; `requestId` is the one the front door gave it. */
+export type FastPath = (request: IncomingMessage, response: ServerResponse, requestId: string) => void;
 
 /** Bodies up to this are read before deciding; a query with its variables is typically well under 10 KiB. */
 const DIRECT_BODY_BYTES = 64 * 1024;
 
-export function createDirectListener(parts: DirectParts): (request: IncomingMessage, response: ServerResponse) => void {
+export function createFastPath(parts: FastPathParts): FastPath {
   const maxBody = Math.min(parts.maxBodyBytes, DIRECT_BODY_BYTES);
-  return (request, response) => {
+  return (request, response, requestId) => {
     const mediaType = request.method === 'POST' && request.url === parts.endpoint ? directMediaType(request, maxBody) : null;
     if (!mediaType) return parts.yoga(request, response);
     readBody(request, Number(request.headers['content-length'])).then(
-      (body) => answer(parts, request, response, mediaType, body),
+      (body) => answer(parts, request, response, requestId, mediaType, body),
       // The client went away while sending: there is no one to answer.
       () => response.destroy(),
     );
   };
 }
 
-async function answer(parts: DirectParts, request: IncomingMessage, response: ServerResponse, mediaType: string, body: Buffer): Promise<void> {
+async function answer(parts: FastPathParts, request: IncomingMessage, response: ServerResponse, requestId: string, mediaType: string, body: Buffer): Promise<void> {
   const handOver = () => {
     // normalizeNodeRequest (@whatwg-node/server) takes a request whose stream
     // was read from its `body` (as body parsers leave it), when that has own
@@ -73,10 +74,9 @@ async function answer(parts: DirectParts, request: IncomingMessage, response: Se
   const params = graphqlParams(body);
   const compiled = params && parts.find(params.query, params.operationName);
   if (!params || !compiled) return handOver();
-  const entry = parts.requests.begin(request);
   let result: ExecutionResult | null;
   try {
-    result = await parts.run(compiled, params.variables, parts.context(request.headers.authorization ?? null, entry.id), request);
+    result = await parts.run(compiled, params.variables, parts.context(request.headers.authorization ?? null, requestId), request, 'fast');
   } catch {
     // The key's lookup failed: yoga meets it again, and answers it masked and logged.
     result = null;
@@ -86,10 +86,8 @@ async function answer(parts: DirectParts, request: IncomingMessage, response: Se
   const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': String(Buffer.byteLength(json)) };
   const cors = getCORSHeadersByRequestAndOptions(corsRequest(request), parts.cors);
   for (const name in cors) headers[name.toLowerCase()] = cors[name]!;
-  headers['x-request-id'] = entry.id;
   response.writeHead(200, headers);
   response.end(json);
-  parts.requests.end(entry, 'POST', parts.endpoint, 200);
 }
 
 /**

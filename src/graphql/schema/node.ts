@@ -1,8 +1,8 @@
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { idKind } from '../db/ids.ts';
-import type { ModelRow, WorkspaceRow } from '../db/schema.ts';
-import { badUserInput } from '../pagination.ts';
+import { idKind } from '../../db/ids.ts';
+import type { ModelRow, WorkspaceRow } from '../../db/schema.ts';
+import { badUserInput } from '../../domain/pagination.ts';
 
 export const MAX_NODE_IDS = 100;
 

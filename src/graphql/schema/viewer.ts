@@ -1,4 +1,4 @@
-import type { Viewer as ViewerValue } from '../auth.ts';
+import type { Viewer as ViewerValue } from '../../domain/auth.ts';
 import { builder } from '../builder.ts';
 import { viewerOf } from '../context.ts';
 

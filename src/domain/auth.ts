@@ -1,9 +1,9 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Database } from './db/client.ts';
-import { preparedOnce } from './db/sql.ts';
-import { isIdOf, newId } from './db/ids.ts';
-import { accounts, apiKeys, profiles } from './db/schema.ts';
+import type { Database } from '../db/client.ts';
+import { preparedOnce } from '../db/sql.ts';
+import { isIdOf, newId } from '../db/ids.ts';
+import { accounts, apiKeys, profiles } from '../db/schema.ts';
 import { fail, normalizeName, ok, type Result } from './validation.ts';
 
 export type Role = 'ADMIN' | 'READER';

@@ -1,15 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { viewerOf } from '../context.ts';
-import { isIdOf } from '../db/ids.ts';
-import type { Database } from '../db/client.ts';
-import { models, type Labels, type ModelRow, type ModelStatus as ModelStatusValue } from '../db/schema.ts';
-import { preparedOnce } from '../db/sql.ts';
-import { badUserInput } from '../pagination.ts';
-import { checkText, fail, foldAscii, normalizeLabels, ok, type Problem, type Result } from '../validation.ts';
-import type { ModelFilter as ModelFilterValue } from '../models.ts';
-import { clientMutationIdProblem, forbidden, notFound, UserError, userErrors } from './errors.ts';
+import { isIdOf } from '../../db/ids.ts';
+import type { ModelRow, ModelStatus as ModelStatusValue } from '../../db/schema.ts';
+import { changeModel, labelsChange, statusChange, type ModelChange } from '../../domain/model-changes.ts';
+import { parseModelFilter as parseFilter, type ModelFilter as ModelFilterValue } from '../../domain/models.ts';
+import { badUserInput } from '../../domain/pagination.ts';
+import type { Problem, Result } from '../../domain/validation.ts';
+import { clientMutationIdProblem, UserError, userErrors } from './errors.ts';
 import { Label, LabelInput, labelList } from './label.ts';
 import { Model, Workspace } from './refs.ts';
 
@@ -119,35 +116,11 @@ export const ModelOrder = builder.inputType('ModelOrder', {
   }),
 });
 
-export const SEARCH_MAX = 200;
-const FILTER_TEXT_MAX = 255;
-
 /** Validates a ModelFilter argument; a bad value is a BAD_USER_INPUT error naming it. */
 export function parseModelFilter(input: typeof ModelFilter.$inferInput | null | undefined): ModelFilterValue {
-  if (!input) return {};
-  const filter: ModelFilterValue = {};
-  const fail = (problem: Problem) => badUserInput(`Invalid filter: ${problem.message}`);
-  if (input.status != null) filter.status = input.status;
-  for (const name of ['provider', 'family', 'bundleKey'] as const) {
-    const value = input[name];
-    if (value == null) continue;
-    const text = checkText(value, ['filter', name]);
-    if (!text.ok) throw fail(text.problem);
-    if (value.length > FILTER_TEXT_MAX) throw badUserInput(`Invalid filter: filter.${name} must be at most ${FILTER_TEXT_MAX} characters.`);
-    filter[name] = value;
-  }
-  if (input.labels != null) {
-    const labels = normalizeLabels(input.labels, ['filter', 'labels']);
-    if (!labels.ok) throw fail(labels.problem);
-    filter.labels = labels.value;
-  }
-  if (input.search != null) {
-    const text = checkText(input.search, ['filter', 'search']);
-    if (!text.ok) throw fail(text.problem);
-    if (input.search.length > SEARCH_MAX) throw badUserInput(`Invalid filter: filter.search must be at most ${SEARCH_MAX} characters.`);
-    filter.search = foldAscii(input.search);
-  }
-  return filter;
+  const filter = parseFilter(input ?? {}, (name) => ['filter', name]);
+  if (!filter.ok) throw badUserInput(`Invalid filter: ${filter.problem.message}`);
+  return filter.value;
 }
 
 builder.queryField('model', (t) =>
@@ -177,50 +150,17 @@ const modelPayloadFields = (t: PayloadFieldBuilder) => ({
 });
 type PayloadFieldBuilder = Parameters<Parameters<typeof builder.objectFields>[1]>[0];
 
-/** The change a model mutation makes: one column, given as the value SQL compares and stores. */
-type ModelChange = { column: 'status'; value: ModelStatusValue } | { column: 'labels'; value: Labels };
-
-/**
- * One prepared UPDATE … RETURNING per changed column. The revision moves only
- * when the value really changes, so repeating a write is a no-op.
- */
-const updateOf = (column: 'status' | 'labels', type: 'text' | 'jsonb') =>
-  preparedOnce((db: Database) => {
-    const value = sql`${sql.placeholder('value')}::${sql.raw(type)}`;
-    return db
-      .update(models)
-      .set({ [column]: value, revision: sql`${models.revision} + (${models[column]} is distinct from ${value})::int` })
-      .where(and(eq(models.id, sql.placeholder('id')), eq(models.accountId, sql.placeholder('accountId'))))
-      .returning()
-      .prepare(`set_model_${column}`);
-  });
-
-const updateStatements = { status: updateOf('status', 'text'), labels: updateOf('labels', 'jsonb') };
-
-/** Updates one of the viewer's models, after the checks every model mutation shares. */
-async function updateModel(
+/** A model mutation's payload, after the clientMutationId check every mutation shares. */
+async function modelPayload(
   ctx: Context,
   input: { id: string; clientMutationId?: string | null },
   change: () => Result<ModelChange>,
 ): Promise<ModelPayload> {
-  const { id } = input;
-  const viewer = viewerOf(ctx);
-  const failed = (problem: Problem) => ({ model: null, userErrors: userErrors(problem) });
-  if (viewer.role !== 'ADMIN') return failed(forbidden);
-  const badClientMutationId = clientMutationIdProblem(input);
-  if (badClientMutationId) return failed(badClientMutationId);
-  const validated = change();
-  if (!validated.ok) return failed(validated.problem);
-  if (!isIdOf('Model', id)) return failed(notFound(['id'], 'model'));
-  const { column, value } = validated.value;
-  const [row] = await updateStatements[column](ctx.db).execute({
-    id,
-    accountId: viewer.accountId,
-    value: column === 'labels' ? JSON.stringify(value) : value,
+  const changed = await changeModel(ctx, input.id, () => {
+    const badClientMutationId = clientMutationIdProblem(input);
+    return badClientMutationId ? { ok: false, problem: badClientMutationId } : change();
   });
-  if (!row) return failed(notFound(['id'], 'model'));
-  ctx.loaders.models.clear(row.id).prime(row.id, row);
-  return { model: row, userErrors: [] };
+  return changed.ok ? { model: changed.value, userErrors: [] } : { model: null, userErrors: userErrors(changed.problem) };
 }
 
 builder.relayMutationField(
@@ -235,11 +175,7 @@ builder.relayMutationField(
   {
     description: 'Enables or disables a model in its workspace. Setting the status it already has succeeds and changes nothing.',
     resolve: (_root, { input }, ctx) =>
-      updateModel(ctx, input, () =>
-        input.status === 'MODEL_STATUS_UNSPECIFIED'
-          ? fail('INVALID_ARGUMENT', ['status'], 'status must be MODEL_STATUS_ENABLED or MODEL_STATUS_DISABLED')
-          : ok({ column: 'status', value: input.status }),
-      ),
+      modelPayload(ctx, input, () => statusChange(input.status)),
   },
   { description: 'The result of setModelStatus.', outputFields: modelPayloadFields },
 );
@@ -256,10 +192,7 @@ builder.relayMutationField(
   {
     description: "Replaces all of a model's labels: at most 64 pairs with distinct keys.",
     resolve: (_root, { input }, ctx) =>
-      updateModel(ctx, input, () => {
-        const labels = normalizeLabels(input.labels, ['labels']);
-        return labels.ok ? ok({ column: 'labels', value: labels.value }) : labels;
-      }),
+      modelPayload(ctx, input, () => labelsChange(input.labels)),
   },
   { description: 'The result of setModelLabels.', outputFields: modelPayloadFields },
 );

@@ -1,9 +1,9 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { catalogRowsFor } from './catalog.ts';
-import type { Database } from './db/client.ts';
-import { isIdOf, newId } from './db/ids.ts';
-import { models, workspaces, type WorkspaceRow } from './db/schema.ts';
-import { accountRowsIn, idsValue, preparedPerIdCount } from './db/sql.ts';
+import type { Database } from '../db/client.ts';
+import { isIdOf, newId } from '../db/ids.ts';
+import { models, workspaces, type WorkspaceRow } from '../db/schema.ts';
+import { accountRowsIn, idsValue, preparedPerIdCount } from '../db/sql.ts';
 import {
   isTimestamp,
   pageWindow,

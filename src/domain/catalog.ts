@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { Database } from './db/client.ts';
-import { newId } from './db/ids.ts';
-import { catalogSyncs, models, workspaces, type ModelRow } from './db/schema.ts';
-import { textArray } from './db/sql.ts';
+import type { Database } from '../db/client.ts';
+import { newId } from '../db/ids.ts';
+import { catalogSyncs, models, workspaces, type ModelRow } from '../db/schema.ts';
+import { textArray } from '../db/sql.ts';
 
 export interface CatalogModel {
   provider: string;

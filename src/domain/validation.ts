@@ -1,4 +1,4 @@
-import type { Labels } from './db/schema.ts';
+import type { Labels } from '../db/schema.ts';
 
 /** An expected failure, reported to clients as data (a userError) or a BAD_USER_INPUT error. */
 export interface Problem {

@@ -1,8 +1,8 @@
 import { count } from 'drizzle-orm';
 import { createAccount, type IssuedKey } from './auth.ts';
 import { syncCatalogIfChanged } from './catalog.ts';
-import type { Database } from './db/client.ts';
-import { accounts } from './db/schema.ts';
+import type { Database } from '../db/client.ts';
+import { accounts } from '../db/schema.ts';
 import { createWorkspace } from './workspaces.ts';
 
 export interface Demo extends IssuedKey {

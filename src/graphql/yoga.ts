@@ -1,66 +1,48 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CORSOptions } from '@whatwg-node/server';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { createAuthenticator, type AuthenticatorOptions } from './auth.ts';
-import { useCompiledQueries, type CompileOptions } from './compiled-queries.ts';
-import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from './config.ts';
-import { createContext, unauthenticated, type Context } from './context.ts';
-import { isReady, type Database } from './db/client.ts';
-import { createDirectListener } from './direct-http.ts';
+import { useCompiledQueries, type AppParts, type CompileOptions } from './compiled-queries.ts';
+import type { HttpOptions, Limits } from '../config.ts';
+import { unauthenticated, type Context } from './context.ts';
+import { isReady, type Database } from '../db/client.ts';
 import { createDocumentCache, operationParts } from './document.ts';
 import { errorAt } from './errors.ts';
 import { useOperationLimits } from './limits.ts';
-import { createLogger, yogaLogger, type Logger } from './logger.ts';
-import { createRequestLog } from './request-log.ts';
+import { yogaLogger, type Logger } from '../logger.ts';
 import { schema } from './schema/index.ts';
 
-export interface AppOptions {
+export interface GraphQLOptions {
   db: Database;
-  /** Default: silent (tests); the server passes its own. */
-  log?: Logger;
-  limits?: Limits;
-  http?: HttpOptions;
+  log: Logger;
+  limits: Limits;
+  http: HttpOptions;
+  cors: CORSOptions;
   /** False while the process shuts down: /ready then answers 503 so balancers stop sending. */
-  accepting?: () => boolean;
-  auth?: AuthenticatorOptions;
+  accepting: () => boolean;
+  /** The request's scope from its Authorization header (http/app.ts: the same on every path); rejects when the key cannot be looked up. */
+  scopeFor(authorization: string | null, requestId: string): Promise<Context>;
+  /** The request id the front door gave a request (or a new one, for yoga.fetch without it). */
+  requestIdOf(request: Request): string;
   /**
    * Run eligible queries compiled (compiled-queries.ts), each document after
    * 10 interpreted runs by default; false answers everything with graphql-js.
    */
-  compileQueries?: CompileOptions | false;
-  /** More plugins, ahead of the app's own (tests observe the pipeline with them). */
-  plugins?: Plugin<Context>[];
-  /**
-   * `listener` answers compiled queries straight from node:http
-   * (direct-http.ts); false: it is yoga's own listener.
-   */
-  direct?: boolean;
+  compileQueries: CompileOptions | false;
+  /** Plugins ahead of the app's own: the front door's and tests' observers. */
+  plugins: (Plugin | Plugin<Context>)[];
+  /** Counts an operation run compiled outside yoga's execution (the metrics). */
+  ran: AppParts['ran'];
 }
 
 /**
- * The GraphQL app: yoga, with no port, so tests drive it with `yoga.fetch`;
- * a server serves `listener`.
+ * The GraphQL app: yoga, with no port, so tests drive it with `yoga.fetch`,
+ * and the compiled queries the front door's fast path runs.
  */
-export function createApp({
-  db,
-  log = createLogger('silent'),
-  limits = defaultLimits,
-  http = defaultHttp,
-  accepting = () => true,
-  auth,
-  compileQueries = { after: 10 },
-  plugins = [],
-  direct = true,
-}: AppOptions) {
-  const authenticate = createAuthenticator(db, auth);
-  const requests = createRequestLog(log);
-  // Unlogged: the direct path hands a request whose key could not be looked up to yoga, which logs it.
-  const contextFor = async (authorization: string | null, requestId: string): Promise<Context> =>
-    createContext(db, await authenticate(authorization), requestId, log);
+export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor, requestIdOf, compileQueries, plugins, ran }: GraphQLOptions) {
   const buildContext = (authorization: string | null, requestId: string): Promise<Context> =>
-    contextFor(authorization, requestId).catch((cause: unknown) => {
+    scopeFor(authorization, requestId).catch((cause: unknown) => {
       // Nothing executed: the whole response fails, with status 500.
       throw unexpected(log, requestId, cause, 'authentication', undefined, 500);
     });
@@ -68,15 +50,14 @@ export function createApp({
   const contexts = new WeakMap<Request, Promise<Context>>();
   const context = (request: Request): Promise<Context> => {
     let built = contexts.get(request);
-    if (!built) contexts.set(request, (built = buildContext(request.headers.get('authorization'), requests.entry(request).id)));
+    if (!built) contexts.set(request, (built = buildContext(request.headers.get('authorization'), requestIdOf(request))));
     return built;
   };
   const documents = createDocumentCache();
   const operationLimits = useOperationLimits(limits);
   const compiled = compileQueries
-    ? useCompiledQueries(log, compileQueries, { schema, documents, context, objectLimitError: operationLimits.objectLimitError })
+    ? useCompiledQueries(log, compileQueries, { schema, documents, context, objectLimitError: operationLimits.objectLimitError, ran })
     : null;
-  const cors = { origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] };
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -93,7 +74,6 @@ export function createApp({
     context: ({ request }) => context(request),
     plugins: [
       ...plugins,
-      requests.plugin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       ...operationLimits.plugins,
@@ -104,23 +84,10 @@ export function createApp({
       ...(compiled ? [compiled.plugin] : []),
     ],
   });
-  if (!compiled || !direct) return Object.assign(yoga, { listener: yoga as NodeListener });
-  const listener = createDirectListener({
-    yoga,
-    endpoint: yoga.graphqlEndpoint,
-    maxBodyBytes: limits.bodyBytes,
-    cors,
-    find: compiled.find,
-    run: compiled.run,
-    context: contextFor,
-    requests,
-  });
-  return Object.assign(yoga, { listener });
+  return { yoga, compiled };
 }
 
-type NodeListener = (request: IncomingMessage, response: ServerResponse) => void;
-
-export type App = ReturnType<typeof createApp>;
+export type GraphQL = ReturnType<typeof createGraphQL>;
 
 const READY_TIMEOUT_MS = 1_000;
 

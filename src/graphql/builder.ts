@@ -2,8 +2,8 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
-import { idKind } from './db/ids.ts';
-import { isoString } from './time.ts';
+import { idKind } from '../db/ids.ts';
+import { isoString } from '../domain/time.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;

@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import type { Labels } from '../db/schema.ts';
+import type { Labels } from '../../db/schema.ts';
 
 export interface LabelPair {
   key: string;

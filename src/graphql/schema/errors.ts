@@ -1,5 +1,7 @@
 import { builder } from '../builder.ts';
-import { checkText, type Problem } from '../validation.ts';
+import { checkText, type Problem } from '../../domain/validation.ts';
+
+export { forbidden } from '../../domain/model-changes.ts';
 
 export const UserErrorCode = builder.enumType('UserErrorCode', {
   description: 'Why a mutation did not apply.',
@@ -27,18 +29,6 @@ export const UserError = builder.objectRef<Problem>('UserError').implement({
 export function userErrors(problem: Problem): Problem[] {
   return [{ ...problem, field: problem.field ? ['input', ...problem.field] : null }];
 }
-
-export const forbidden: Problem = {
-  code: 'FORBIDDEN',
-  field: null,
-  message: 'This API key has the READER role; mutations need an ADMIN key.',
-};
-
-export const notFound = (field: string[], what: 'model' | 'workspace'): Problem => ({
-  code: 'NOT_FOUND',
-  field,
-  message: `No ${what} with this id exists in this account.`,
-});
 
 /** clientMutationId is only echoed, but text with NUL or ill-formed Unicode is refused anywhere. */
 export function clientMutationIdProblem(input: { clientMutationId?: string | null }): Problem | null {

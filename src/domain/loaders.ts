@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { Database } from './db/client.ts';
-import { isIdOf } from './db/ids.ts';
-import type { ModelRow, WorkspaceRow } from './db/schema.ts';
+import type { Database } from '../db/client.ts';
+import { isIdOf } from '../db/ids.ts';
+import type { ModelRow, WorkspaceRow } from '../db/schema.ts';
 import { countModels, selectModelPages, selectModels, type ModelFilter, type ModelOrderBy } from './models.ts';
 import type { PageWindow } from './pagination.ts';
 import { selectWorkspaces } from './workspaces.ts';

@@ -15,9 +15,9 @@ import {
   type ValueNode,
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import type { Limits } from './config.ts';
+import type { Limits } from '../config.ts';
 import { operationParts, PerOperation } from './document.ts';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/pagination.ts';
 
 /**
  * Every operation limit of docs/limits.md: graphql-armor for the document's

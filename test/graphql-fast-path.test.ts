@@ -1,5 +1,5 @@
 /**
- * The node:http listener answers compiled queries itself (src/direct-http.ts)
+ * The node:http listener answers compiled queries itself (src/http/graphql-fast-path.ts)
  * and must answer them exactly as yoga does. Every request here goes over a
  * real socket to two servers on one database: the app's listener, and the
  * same app with `direct: false` (yoga's own listener). Status, headers (bar
@@ -13,9 +13,9 @@ import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultHttp, defaultLimits } from '../src/config.ts';
-import type { Context } from '../src/context.ts';
-import { regularMediaType } from '../src/direct-http.ts';
-import { createApp, type App, type AppOptions } from '../src/yoga.ts';
+import type { Context } from '../src/graphql/context.ts';
+import { regularMediaType } from '../src/http/graphql-fast-path.ts';
+import { createApp, type App, type AppOptions } from '../src/http/app.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
 
 const t = await setupTestApp();

@@ -2,35 +2,40 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { withExtensions } from './errors.ts';
-import type { Logger } from './logger.ts';
+import { withExtensions } from '../graphql/errors.ts';
+import type { Logger } from '../logger.ts';
 
 /** A request's id and when it began. */
 export interface RequestEntry {
   id: string;
   started: number;
+  /** Begun by the front door, which sets the header and writes the log line; else by yoga (yoga.fetch in tests). */
+  frontDoor: boolean;
 }
 
 /**
  * Every request gets an id: in the `x-request-id` header, in every error of its
- * response (whatever stage refused it), and in one log line when it ends.
- * Yoga's requests get theirs in `plugin`; a request the direct path
- * (direct-http.ts) begins keeps its entry if it hands the request to yoga.
+ * response (whatever stage or surface refused it), and in one log line when it
+ * ends. The front door (front-door.ts) begins the entry of every request it
+ * receives; `plugin` hands yoga the same entry, and begins one of its own for a
+ * request that reached yoga without the front door.
  */
 export interface RequestLog {
   plugin: Plugin;
-  /** The entry of a yoga Request, begun when yoga first saw it (or now). */
-  entry(request: Request): RequestEntry;
-  /** Begins a node:http request's entry. */
+  /** Begins a node:http request's entry (the front door). */
   begin(request: IncomingMessage): RequestEntry;
+  /** The id of a yoga Request: its front-door entry's, or its own. */
+  idOf(request: Request): string;
+  /** The id of the node:http request behind a server context (fets, yoga), or a new one without it. */
+  idOfContext(serverContext: { req?: IncomingMessage }): string;
   /** Its one log line, when it has ended. */
   end(entry: RequestEntry, method: string, path: string, status: number): void;
 }
 
 export function createRequestLog(log: Logger): RequestLog {
   const entries = new WeakMap<object, RequestEntry>();
-  const begin = (request: object): RequestEntry => {
-    const entry = { id: randomUUID(), started: performance.now() };
+  const begin = (request: object, frontDoor: boolean): RequestEntry => {
+    const entry = { id: randomUUID(), started: performance.now(), frontDoor };
     entries.set(request, entry);
     return entry;
   };
@@ -43,7 +48,7 @@ export function createRequestLog(log: Logger): RequestLog {
       const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
       const begun = req && entries.get(req);
       if (begun) entries.set(request, begun);
-      else begin(request);
+      else begin(request, false);
     },
     onResultProcess({ request, result, setResult }) {
       const id = entries.get(request)?.id;
@@ -54,15 +59,16 @@ export function createRequestLog(log: Logger): RequestLog {
     },
     onResponse({ request, response }) {
       const entry = entries.get(request);
-      if (!entry) return;
+      if (!entry || entry.frontDoor) return;
       response.headers.set('x-request-id', entry.id);
-      if (log.isLevelEnabled('info')) end(entry, request.method, new URL(request.url).pathname, response.status);
+      end(entry, request.method, new URL(request.url).pathname, response.status);
     },
   };
   return {
     plugin,
-    entry: (request) => entries.get(request) ?? begin(request),
-    begin,
+    begin: (request) => begin(request, true),
+    idOf: (request) => (entries.get(request) ?? begin(request, false)).id,
+    idOfContext: (serverContext) => (serverContext.req && entries.get(serverContext.req)?.id) ?? randomUUID(),
     end,
   };
 }

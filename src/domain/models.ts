@@ -1,10 +1,10 @@
 import { and, eq, getTableColumns, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { Database } from './db/client.ts';
-import { isIdOf } from './db/ids.ts';
-import { models, workspaces, type Labels, type ModelRow, type ModelStatus, type WorkspaceRow } from './db/schema.ts';
-import { accountRowsIn, anyText, idCount, idsValue, preparedOnce, preparedPerIdCount, type IdCount } from './db/sql.ts';
+import type { Database } from '../db/client.ts';
+import { isIdOf } from '../db/ids.ts';
+import { models, workspaces, type Labels, type ModelRow, type ModelStatus, type WorkspaceRow } from '../db/schema.ts';
+import { accountRowsIn, anyText, idCount, idsValue, preparedOnce, preparedPerIdCount, type IdCount } from '../db/sql.ts';
 import { isText, isTimestamp, windowConditions, windowOrderBy, type KeysetOrder, type PageWindow, type SortKey } from './pagination.ts';
-import { foldAscii } from './validation.ts';
+import { checkText, fail, foldAscii, normalizeLabels, ok, type Result } from './validation.ts';
 import { isoString } from './time.ts';
 
 export type ModelOrderField = 'CREATED_AT' | 'NAME' | 'PROVIDER';
@@ -23,6 +23,46 @@ export interface ModelFilter {
   labels?: Labels;
   /** Already ASCII-folded. */
   search?: string;
+  /** A prefix of the name, the externalId or the id; already ASCII-folded. */
+  prefix?: string;
+}
+
+/** A filter as a client sends it, before validation. */
+export interface ModelFilterInput {
+  status?: ModelStatus | null;
+  provider?: string | null;
+  family?: string | null;
+  bundleKey?: string | null;
+  labels?: readonly { key: string; value: string }[] | null;
+  search?: string | null;
+  prefix?: string | null;
+}
+
+export const SEARCH_MAX = 200;
+const FILTER_TEXT_MAX = 255;
+
+/**
+ * Validates a filter; `field` names each input as the caller's surface calls
+ * it (GraphQL's `filter.search` is REST's `query`), for the problem it reports.
+ */
+export function parseModelFilter(input: ModelFilterInput, field: (name: keyof ModelFilterInput) => string[]): Result<ModelFilter> {
+  const filter: ModelFilter = {};
+  if (input.status != null) filter.status = input.status;
+  for (const name of ['provider', 'family', 'bundleKey', 'search', 'prefix'] as const) {
+    const value = input[name];
+    if (value == null) continue;
+    const text = checkText(value, field(name));
+    if (!text.ok) return text;
+    const max = name === 'search' ? SEARCH_MAX : FILTER_TEXT_MAX;
+    if (value.length > max) return fail('INVALID_ARGUMENT', field(name), `${field(name).join('.')} must be at most ${max} characters`);
+    filter[name] = name === 'search' || name === 'prefix' ? foldAscii(value) : value;
+  }
+  if (input.labels != null) {
+    const labels = normalizeLabels(input.labels, field('labels'));
+    if (!labels.ok) return labels;
+    filter.labels = labels.value;
+  }
+  return ok(filter);
 }
 
 const text = (expr: SQL, of: (row: ModelRow) => string): SortKey<ModelRow> => ({ expr, cast: 'text', of, valid: isText });
@@ -62,6 +102,13 @@ function filterConditions(filter: ModelFilter, value: FilterValue = valuesOf(fil
     const needle = sql`${value('search')}::text`;
     conditions.push(
       sql`(strpos(lower(${models.name}), ${needle}) > 0 or strpos(lower(${models.provider}), ${needle}) > 0 or strpos(lower(${models.family}), ${needle}) > 0)`,
+    );
+  }
+  if (filter.prefix !== undefined) {
+    // starts_with, not LIKE, for the same reason; external_id is compared under "C" like the others.
+    const prefix = sql`${value('prefix')}::text`;
+    conditions.push(
+      sql`(starts_with(lower(${models.name}), ${prefix}) or starts_with(lower(${models.externalId} collate "C"), ${prefix}) or starts_with(lower(${models.id}), ${prefix}))`,
     );
   }
   return conditions;

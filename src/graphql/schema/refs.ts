@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import type { ModelRow, WorkspaceRow } from '../db/schema.ts';
+import type { ModelRow, WorkspaceRow } from '../../db/schema.ts';
 
 // Object refs are declared apart from their implementations so that modules
 // which point at each other (a model's workspace, a workspace's models) do not

@@ -1,0 +1,26 @@
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import type { Viewer } from './auth.ts';
+import { createLoaders, type Loaders } from './loaders.ts';
+
+/**
+ * What a request may use, whichever surface serves it (GraphQL, its fast
+ * path, REST): the caller, the database and the per-request loaders scoped to
+ * the caller's account. Built once per request.
+ */
+export interface Scope {
+  requestId: string;
+  db: Database;
+  /** null when the request carries no valid credentials. */
+  viewer: Viewer | null;
+  loaders: Loaders;
+  /**
+   * The server's logger. A line about the request passes `requestId` itself:
+   * a child logger per request cost more than most requests ever log.
+   */
+  log: Logger;
+}
+
+export function createScope(db: Database, viewer: Viewer | null, requestId: string, log: Logger): Scope {
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log };
+}

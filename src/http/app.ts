@@ -1,0 +1,126 @@
+import type { ServerResponse } from 'node:http';
+import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from '../config.ts';
+import type { Database, DatabaseStats } from '../db/client.ts';
+import { createAuthenticator, type AuthenticatorOptions } from '../domain/auth.ts';
+import { createScope, type Scope } from '../domain/scope.ts';
+import type { CompileOptions } from '../graphql/compiled-queries.ts';
+import type { Context } from '../graphql/context.ts';
+import { createGraphQL } from '../graphql/yoga.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { createRest } from '../rest/router.ts';
+import { RestError } from '../rest/status.ts';
+import { createFrontDoor } from './front-door.ts';
+import { createFastPath } from './graphql-fast-path.ts';
+import { createMetrics } from './metrics.ts';
+import { createRequestLog } from './request-log.ts';
+import type { Plugin } from 'graphql-yoga';
+
+export interface AppOptions {
+  db: Database;
+  /** Default: silent (tests); the server passes its own. */
+  log?: Logger;
+  limits?: Limits;
+  http?: HttpOptions;
+  /** False while the process shuts down: /ready then answers 503 so balancers stop sending. */
+  accepting?: () => boolean;
+  auth?: AuthenticatorOptions;
+  /**
+   * Run eligible queries compiled (graphql/compiled-queries.ts), each document
+   * after 10 interpreted runs by default; false answers everything with graphql-js.
+   */
+  compileQueries?: CompileOptions | false;
+  /** More yoga plugins, ahead of the app's own (tests observe the pipeline with them). */
+  plugins?: Plugin<Context>[];
+  /** The front door answers compiled queries straight from node:http (http/graphql-fast-path.ts); false: yoga answers them. */
+  direct?: boolean;
+  /** Record Prometheus metrics (default true); `serveMetrics` false leaves /metrics to a port of its own. */
+  metrics?: boolean;
+  serveMetrics?: boolean;
+  /** The database's statement count and pool, for /metrics. */
+  databaseStats?: () => DatabaseStats;
+}
+
+/**
+ * The whole app, with no port: the front door (`listener`, for node:http)
+ * and the surfaces behind it — yoga (this object: tests drive it with
+ * `fetch`), the REST router (`rest`) — over one identity and one set of
+ * per-request scopes.
+ */
+export function createApp({
+  db,
+  log = createLogger('silent'),
+  limits = defaultLimits,
+  http = defaultHttp,
+  accepting = () => true,
+  auth,
+  compileQueries = { after: 10 },
+  plugins = [],
+  direct = true,
+  metrics: recordMetrics = true,
+  serveMetrics = true,
+  databaseStats,
+}: AppOptions) {
+  const authenticate = createAuthenticator(db, auth);
+  // Identity, once for every path: the fast path, yoga and REST all build a request's scope here.
+  const scopeFor = async (authorization: string | null, requestId: string): Promise<Scope> =>
+    createScope(db, await authenticate(authorization), requestId, log);
+  const requests = createRequestLog(log);
+  const metrics = recordMetrics ? createMetrics(databaseStats) : null;
+  const cors = {
+    origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins,
+    allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'],
+    exposedHeaders: ['x-request-id'],
+  };
+  const { yoga, compiled } = createGraphQL({
+    db,
+    log,
+    limits,
+    http,
+    cors,
+    accepting,
+    scopeFor,
+    requestIdOf: requests.idOf,
+    compileQueries,
+    plugins: [...plugins, requests.plugin, ...(metrics ? [metrics.plugin] : [])],
+    ran: (document, operationName, path) => metrics?.operation(document, operationName, path),
+  });
+  const rest = createRest({
+    log,
+    cors,
+    scopeFor,
+    requestIdOf: requests.idOfContext,
+    errorAnswered: (code) => metrics?.error('rest', code),
+  });
+  const fastPath =
+    compiled && direct
+      ? createFastPath({
+          yoga,
+          endpoint: yoga.graphqlEndpoint,
+          maxBodyBytes: limits.bodyBytes,
+          cors,
+          find: compiled.find,
+          run: compiled.run,
+          // Unlogged: a request whose key could not be looked up goes on to yoga, which logs it.
+          context: scopeFor,
+        })
+      : null;
+  const frontDoor = createFrontDoor({
+    requests,
+    metrics,
+    serveMetrics,
+    bodyBytes: limits.bodyBytes,
+    graphql: { endpoint: yoga.graphqlEndpoint, fastPath, yoga },
+    rest,
+    restTooLarge: (response: ServerResponse) => {
+      const error = new RestError('INVALID_ARGUMENT', `The request body is larger than the limit of ${limits.bodyBytes} bytes.`, [
+        { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'body', description: `must be at most ${limits.bodyBytes} bytes` }] },
+      ]);
+      metrics?.error('rest', error.rpc);
+      response.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify(error.body));
+    },
+  });
+  return Object.assign(yoga, { listener: frontDoor.listener, frontDoor, rest, metrics });
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { restPathOf } from '../rest/paths.ts';
+import type { FastPath } from './graphql-fast-path.ts';
+import type { Metrics } from './metrics.ts';
+import type { RequestLog } from './request-log.ts';
+
+type NodeListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+export interface FrontDoorParts {
+  requests: RequestLog;
+  /** null: metrics off (METRICS=false). */
+  metrics: Metrics | null;
+  /** Whether `GET /metrics` is served here (false when METRICS_PORT gives it a port of its own). */
+  serveMetrics: boolean;
+  /** Request bodies larger than this are refused with 413. */
+  bodyBytes: number;
+  graphql: {
+    endpoint: string;
+    /** Compiled queries straight from node:http; null: everything goes to yoga. */
+    fastPath: FastPath | null;
+    yoga: NodeListener;
+  };
+  rest: NodeListener;
+  /** 413 for a REST request (its own error format). */
+  restTooLarge(response: ServerResponse, requestId: string): void;
+}
+
+export interface FrontDoor {
+  listener: NodeListener;
+  /** From now on every answer says `Connection: close`. */
+  drain(): void;
+  inFlight(): number;
+  /** performance.now() of the last request that began or ended. */
+  lastActivity(): number;
+}
+
+/**
+ * The one door every request of the process comes through, whichever
+ * surface answers it (the GraphQL fast path, yoga, REST): here, once, it
+ * gets its request id (`x-request-id`), its log line and its metrics when it
+ * ends, the body limit, and `Connection: close` while the process drains.
+ * CORS is one set of options, applied by @whatwg-node/server's code on every
+ * surface. Then it goes to the surface that owns its path.
+ */
+export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
+  const { requests, metrics } = parts;
+  let draining = false;
+  let inFlight = 0;
+  let lastActivity = performance.now();
+
+  const listener: NodeListener = (request, response) => {
+    inFlight++;
+    lastActivity = performance.now();
+    const entry = requests.begin(request);
+    response.setHeader('x-request-id', entry.id);
+    // While draining, every answer tells the client to open a new connection (elsewhere).
+    if (draining) response.setHeader('connection', 'close');
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const route = routeOf(path, parts.graphql.endpoint);
+    const method = request.method ?? 'GET';
+    response.once('close', () => {
+      inFlight--;
+      lastActivity = performance.now();
+      requests.end(entry, method, path, response.statusCode);
+      metrics?.request(route, method, response.statusCode, (performance.now() - entry.started) / 1000);
+    });
+
+    const length = request.headers['content-length'];
+    const tooLarge = length !== undefined && Number(length) > parts.bodyBytes;
+    if (route === parts.graphql.endpoint) {
+      // Yoga's request parser refuses a body over the same limit in GraphQL's own error format.
+      if (parts.graphql.fastPath) return parts.graphql.fastPath(request, response, entry.id);
+      return parts.graphql.yoga(request, response);
+    }
+    if (route.startsWith('/v1/') || route === '/openapi.json' || route.startsWith('/docs')) {
+      if (tooLarge) return refuse(request, response, () => parts.restTooLarge(response, entry.id));
+      if (request.headers['transfer-encoding'] !== undefined) return readWithin(request, response, parts.bodyBytes, entry.id, parts);
+      return parts.rest(request, response);
+    }
+    if (route === '/metrics' && parts.serveMetrics && metrics) return serveMetrics(metrics, response);
+    return parts.graphql.yoga(request, response);
+  };
+
+  return {
+    listener,
+    drain: () => void (draining = true),
+    inFlight: () => inFlight,
+    lastActivity: () => lastActivity,
+  };
+}
+
+/** A refused body is not read: the connection closes after the answer, so its bytes are not taken for a next request. */
+function refuse(request: IncomingMessage, response: ServerResponse, answer: () => void) {
+  response.setHeader('connection', 'close');
+  answer();
+  request.resume();
+}
+
+/**
+ * A chunked REST body, counted as it arrives: over the limit is 413; within
+ * it, the bytes go on with the request, as the GraphQL fast path hands a body
+ * it read to yoga (normalizeNodeRequest reads an async iterable in `body`).
+ */
+function readWithin(request: IncomingMessage, response: ServerResponse, max: number, requestId: string, parts: FrontDoorParts) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  request.on('data', (chunk: Buffer) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size > max) {
+      refused = true;
+      refuse(request, response, () => parts.restTooLarge(response, requestId));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  request.once('end', () => {
+    if (refused) return;
+    const body = Buffer.concat(chunks, size);
+    (request as IncomingMessage & { body?: unknown }).body = {
+      bytes: body.length,
+      async *[Symbol.asyncIterator]() {
+        yield body;
+      },
+    };
+    parts.rest(request, response);
+  });
+  request.once('error', () => response.destroy());
+}
+
+async function serveMetrics(metrics: Metrics, response: ServerResponse) {
+  const { contentType, body } = await metrics.render();
+  response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+  response.end(body);
+}
+
+const FIXED = new Set(['/openapi.json', '/docs', '/metrics', '/health', '/ready']);
+
+/** A request's route as metrics name it: the template, never the ids in it (they would make a series per id). */
+export function routeOf(path: string, graphqlEndpoint: string): string {
+  if (path === graphqlEndpoint) return graphqlEndpoint;
+  if (path.startsWith('/v1/')) return restPathOf(path)?.template ?? '/v1/*';
+  if (FIXED.has(path)) return path;
+  if (path.startsWith('/docs/')) return '/docs/*';
+  return 'other';
+}

@@ -1,0 +1,139 @@
+import type { DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { operationParts, PerOperation } from '../graphql/document.ts';
+import type { DatabaseStats } from '../db/client.ts';
+
+export type GraphQLPath = 'fast' | 'yoga';
+
+/**
+ * The process's Prometheus metrics (prom-client), one registry per app: every
+ * request by route, method and status with its latency, GraphQL operations by
+ * name and type whichever path ran them, errors by code on each surface, the
+ * database's statements and pool, and the process's own metrics.
+ *
+ * Recording is on every request's path, so each series' child is looked up
+ * once and kept: prom-client hashes the label values on every call otherwise.
+ */
+export interface Metrics {
+  registry: Registry;
+  /** A request has ended. */
+  request(route: string, method: string, status: number, seconds: number): void;
+  /** A GraphQL operation ran. */
+  operation(document: DocumentNode, operationName: string | null, path: GraphQLPath): void;
+  /** An error reached a client: GraphQL's `extensions.code`, or REST's google.rpc code name. */
+  error(surface: 'graphql' | 'rest', code: string): void;
+  /** Yoga's part: operations it runs and the errors of its results. */
+  plugin: Plugin;
+  /** The exposition text and its content type. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+/** Operation names are the client's: past this many distinct ones, the rest count as "other". */
+const MAX_OPERATION_NAMES = 500;
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export function createMetrics(database: () => DatabaseStats | null = () => null): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route (its template), method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const durations = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from a request reaching the front door to the end of its response.',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations run, by operation name and type, and the path that ran them (fast: compiled, straight from node:http).',
+    labelNames: ['operation_name', 'operation_type', 'path'] as const,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'api_errors_total',
+    help: 'Errors answered to clients, by surface and code (GraphQL extensions.code; REST google.rpc code).',
+    labelNames: ['surface', 'code'] as const,
+    registers: [registry],
+  });
+  let countedStatements = 0;
+  new Counter({
+    name: 'db_statements_total',
+    help: 'SQL statements sent to the database.',
+    registers: [registry],
+    collect() {
+      const now = database()?.statements ?? 0;
+      this.inc(now - countedStatements);
+      countedStatements = now;
+    },
+  });
+  new Gauge({
+    name: 'db_pool_connections',
+    help: "The PostgreSQL pool's connections by state (max: its size; queued: queries waiting for a connection). Absent on embedded PGlite.",
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const pool = database()?.pool;
+      if (!pool) return;
+      for (const [state, value] of Object.entries(pool)) this.set({ state }, value);
+    },
+  });
+
+  const children = <Child>(make: (labels: string[]) => Child) => {
+    const made = new Map<string, Child>();
+    return (...labels: string[]) => {
+      const key = labels.join('\u0000');
+      let child = made.get(key);
+      if (!child) made.set(key, (child = make(labels)));
+      return child;
+    };
+  };
+  const requestChild = children(([route, method, status]) => requests.labels(route!, method!, status!));
+  const durationChild = children(([route, method]) => durations.labels(route!, method!));
+  const errorChild = children(([surface, code]) => errors.labels(surface!, code!));
+
+  const names = new Set<string>();
+  const operationLabels = new PerOperation<Record<GraphQLPath, Counter<'operation_name' | 'operation_type' | 'path'>['labels'] extends (...a: never[]) => infer C ? C : never>>();
+  const operation: Metrics['operation'] = (document, operationName, path) => {
+    let counters = operationLabels.get(document, operationName);
+    if (!counters) {
+      const operation = operationParts(document, operationName)?.operation;
+      let name = operation?.name?.value ?? 'anonymous';
+      if (!names.has(name) && names.size >= MAX_OPERATION_NAMES) name = 'other';
+      names.add(name);
+      const labels = (path: GraphQLPath): LabelValues<'operation_name' | 'operation_type' | 'path'> => ({
+        operation_name: name,
+        operation_type: operation?.operation ?? 'unknown',
+        path,
+      });
+      counters = operationLabels.set(document, operationName, { fast: operations.labels(labels('fast')), yoga: operations.labels(labels('yoga')) });
+    }
+    counters[path].inc();
+  };
+
+  return {
+    registry,
+    request(route, method, status, seconds) {
+      const verb = METHODS.has(method) ? method : 'OTHER';
+      requestChild(route, verb, String(status)).inc();
+      durationChild(route, verb).observe(seconds);
+    },
+    operation,
+    error: (surface, code) => errorChild(surface, code).inc(),
+    plugin: {
+      onExecute({ args }) {
+        operation(args.document, args.operationName ?? null, 'yoga');
+      },
+      onResultProcess({ result }) {
+        if (Array.isArray(result) || !('errors' in result)) return;
+        for (const error of result.errors ?? []) errorChild('graphql', String(error.extensions?.code ?? 'BAD_REQUEST')).inc();
+      },
+    },
+    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}

@@ -1,0 +1,303 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { CORSOptions } from '@whatwg-node/server';
+// fets's own HTTPError and useCORS: its @whatwg-node/server is newer than yoga's.
+import { createRouter, HTTPError, Response, useCORS } from 'fets';
+import { isIdOf } from '../db/ids.ts';
+import type { ModelRow } from '../db/schema.ts';
+import { changeModel, statusChange } from '../domain/model-changes.ts';
+import { modelOrder, parseModelFilter, type ModelFilterInput, type OrderDirection } from '../domain/models.ts';
+import { pageWindow, toPage, type PageWindow } from '../domain/pagination.ts';
+import type { Scope } from '../domain/scope.ts';
+import type { Logger } from '../logger.ts';
+import { serveDocs } from './docs.ts';
+import { restPathOf } from './paths.ts';
+import { modelJson } from './model-json.ts';
+import { ListQuery, Model, ModelList, ModelParams, Status, StatusBody, WorkspaceParams } from './schemas.ts';
+import { badRequest, fromProblem, masked, notFound, RestError, unauthenticated, type FieldViolation } from './status.ts';
+
+export interface RestOptions {
+  log: Logger;
+  cors: CORSOptions;
+  /** The request's scope from its Authorization header (http/app.ts: the same on every path); rejects when the key cannot be looked up. */
+  scopeFor(authorization: string | null, requestId: string): Promise<Scope>;
+  /** The request id the front door gave the node:http request behind a server context. */
+  requestIdOf(serverContext: { req?: IncomingMessage }): string;
+  /** Counts an error answered (the front door's metrics). */
+  errorAnswered(code: string): void;
+}
+
+const MODEL_PATH = '/v1/workspaces/:workspaceId/models/:id';
+const errorResponses = {
+  400: Status,
+  401: Status,
+  404: Status,
+  405: Status,
+  413: Status,
+  500: Status,
+  503: Status,
+} as const;
+
+/**
+ * The REST resource the product began as (fets): the same services, loaders,
+ * authentication and tenancy as GraphQL, answering with the seed's JSON and
+ * google.rpc.Status errors. Parameters and bodies are validated from the route
+ * definitions, which also make the OpenAPI document at /openapi.json.
+ */
+export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered }: RestOptions) {
+  const answerError = (error: unknown, serverContext: { req?: IncomingMessage }) => {
+    const requestId = requestIdOf(serverContext);
+    const rest = toRestError(error, requestId, log);
+    errorAnswered(rest.rpc);
+    return Response.json(rest.body, { status: rest.httpStatus as 400, headers: rest.headers });
+  };
+
+  /** The caller's scope; a request without valid credentials is 401 on every /v1 route. */
+  const callerScope = async (request: Request, serverContext: { req?: IncomingMessage }) => {
+    const scope = await scopeFor(request.headers.get('authorization'), requestIdOf(serverContext));
+    if (!scope.viewer) throw unauthenticated();
+    return scope;
+  };
+
+  /** The workspace's model, or 404: ids malformed, unknown, foreign, or of another workspace look alike. */
+  const findModel = async (scope: Scope, workspaceId: string, id: string): Promise<ModelRow> => {
+    const row = isIdOf('Workspace', workspaceId) ? await scope.loaders.models.load(id) : null;
+    if (!row || row.workspaceId !== workspaceId) throw notFound('model');
+    return row;
+  };
+
+  const setStatus = async (scope: Scope, workspaceId: string, id: string, status: ModelRow['status']) => {
+    const validated = statusChange(status);
+    if (!validated.ok) throw fromProblem(validated.problem);
+    await findModel(scope, workspaceId, id);
+    const changed = await changeModel(scope, id, () => validated);
+    if (!changed.ok) throw fromProblem(changed.problem);
+    return Response.json(modelJson(changed.value), { status: 200 });
+  };
+
+  const router = createRouter<{ req?: IncomingMessage }>({
+    landingPage: false,
+    openAPI: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Workspace models API',
+        version: '1.0.0',
+        description:
+          "The LLM models available to a workspace: list them a page at a time, read one, and enable or disable it. Authenticate with `Authorization: Bearer <api key>` (or an OpenID Connect access token). Errors are google.rpc.Status bodies.",
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (key_…) or an access token.' } },
+      },
+      security: [{ bearer: [] }],
+    } as never,
+    swaggerUI: { endpoint: false as never },
+    plugins: [useCORS(cors)],
+    onError: (error, _request, serverContext) => answerError(error, serverContext as { req?: IncomingMessage }),
+  })
+    .route({
+      method: 'GET',
+      path: '/v1/workspaces/:workspaceId/models',
+      operationId: 'ListModels',
+      description: "Lists a workspace's models, a page at a time (one SQL statement per page), by createdAt then id.",
+      tags: ['Models'],
+      schemas: { request: { params: WorkspaceParams, query: ListQuery }, responses: { 200: ModelList, ...errorResponses } },
+      handler: async (request, serverContext) => {
+        const scope = await callerScope(request, serverContext);
+        const { workspaceId } = request.params;
+        if (!isIdOf('Workspace', workspaceId)) throw notFound('workspace');
+        const query = request.query;
+        const filter = listFilter(query);
+        const direction: OrderDirection = query.sortOrder === 'desc' ? 'DESC' : 'ASC';
+        const orderBy = { field: 'CREATED_AT', direction } as const;
+        const order = modelOrder(orderBy);
+        // A cursor is valid only for this workspace, these filters and this sortOrder.
+        const cursorScope = `rest:${workspaceId}:${direction}:${createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 16)}`;
+        let window: PageWindow;
+        try {
+          window = pageWindow({ first: query.limit ?? 50, after: query.cursor ?? null }, cursorScope, order);
+        } catch {
+          throw badRequest([{ field: 'cursor', description: 'not a valid cursor for this workspace, these filters and this sortOrder' }]);
+        }
+        const found = await scope.loaders.modelPages.load({ workspaceId, window, orderBy, filter });
+        if (!found) throw notFound('workspace');
+        const page = toPage(found.rows, window, cursorScope, order);
+        const endCursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+        return Response.json({ items: page.edges.map((edge) => modelJson(edge.node)), pagination: endCursor ? { next_cursor: endCursor } : {} } as never, { status: 200 });
+      },
+    })
+    .route({
+      method: 'GET',
+      path: MODEL_PATH,
+      operationId: 'GetModel',
+      description: 'Reads one model of the workspace.',
+      tags: ['Models'],
+      schemas: { request: { params: ModelParams }, responses: { 200: Model, ...errorResponses } },
+      handler: async (request, serverContext) => {
+        const { workspaceId, id } = request.params;
+        // `…/models/{id}:enable` matches this route's pattern too.
+        if (id.includes(':')) throw wrongRoute(request);
+        const scope = await callerScope(request, serverContext);
+        return Response.json(modelJson(await findModel(scope, workspaceId, id)) as never, { status: 200 });
+      },
+    })
+    .route({
+      method: 'PUT',
+      path: `${MODEL_PATH}/status`,
+      operationId: 'SetModelStatus',
+      description: 'Enables or disables a model (an ADMIN key). Setting the status it already has succeeds and changes nothing.',
+      tags: ['Models'],
+      schemas: { request: { params: ModelParams, json: StatusBody }, responses: { 200: Model, 403: Status, ...errorResponses } },
+      handler: async (request, serverContext) => {
+        const scope = await callerScope(request, serverContext);
+        const body = await jsonBody(request);
+        const { workspaceId, id } = request.params;
+        return setStatus(scope, workspaceId, id, (body as { status: ModelRow['status'] }).status) as never;
+      },
+    });
+
+  for (const verb of ['enable', 'disable'] as const) {
+    router.route({
+      method: 'POST',
+      path: `${MODEL_PATH}\\:${verb}`,
+      operationId: verb === 'enable' ? 'EnableModel' : 'DisableModel',
+      description: `${verb === 'enable' ? 'Enables' : 'Disables'} a model (an ADMIN key): the newer form of PUT …/status. The body is empty or {}.`,
+      tags: ['Models'],
+      schemas: { request: { params: ModelParams }, responses: { 200: Model, 403: Status, ...errorResponses } },
+      handler: async (request, serverContext) => {
+        const scope = await callerScope(request, serverContext);
+        const text = await request.text();
+        if (text.trim() !== '' && !isJsonObject(text)) throw badRequest([{ field: 'body', description: 'must be empty or a JSON object ({})' }]);
+        const { workspaceId, id } = request.params;
+        return setStatus(scope, workspaceId, id, verb === 'enable' ? 'MODEL_STATUS_ENABLED' : 'MODEL_STATUS_DISABLED') as never;
+      },
+    });
+  }
+
+  // OpenAPI writes path parameters as {name}; the custom verbs' escaped colon is a literal one.
+  const paths = (router.openAPIDocument as { paths: Record<string, unknown> }).paths;
+  for (const key of Object.keys(paths)) {
+    const fixed = key.replace(/\{id\\\\:(enable|disable)\}/, '{id}:$1');
+    if (fixed !== key) {
+      paths[fixed] = paths[key];
+      delete paths[key];
+    }
+  }
+
+  serveDocs(router);
+
+  // Anything else under /v1: a known path with another method is 405 (with Allow), the rest 404.
+  router.route({
+    path: '/v1/*',
+    internal: true,
+    handler: (request) => {
+      const known = restPathOf(new URL(request.url).pathname);
+      if (!known) throw new RestError('NOT_FOUND', 'No such resource.');
+      throw new RestError('UNIMPLEMENTED', `${request.method} is not supported here; use ${known.method}.`, [], { allow: known.method });
+    },
+  });
+  return router;
+}
+
+export type Rest = ReturnType<typeof createRest>;
+
+/** A known path with another method is 405 (with Allow); anything else is 404. */
+function wrongRoute(request: Request): RestError {
+  const known = restPathOf(new URL(request.url).pathname);
+  if (!known) return new RestError('NOT_FOUND', 'No such resource.');
+  return new RestError('UNIMPLEMENTED', `${request.method} is not supported here; use ${known.method}.`, [], { allow: known.method });
+}
+
+const REST_NAMES: Record<keyof ModelFilterInput, string> = {
+  status: 'status',
+  provider: 'provider',
+  family: 'family',
+  bundleKey: 'bundleKey',
+  labels: 'labels',
+  search: 'query',
+  prefix: 'prefix',
+};
+
+/** The list's filter parameters, validated by the same rules as GraphQL's ModelFilter. */
+function listFilter(query: { status?: string; bundleKey?: string; labels?: string; prefix?: string; query?: string }) {
+  const labels = query.labels ? parseLabels(query.labels) : null;
+  const filter = parseModelFilter(
+    {
+      status: query.status === 'MODEL_STATUS_ENABLED' || query.status === 'MODEL_STATUS_DISABLED' ? query.status : null,
+      bundleKey: query.bundleKey ?? null,
+      labels,
+      search: query.query ?? null,
+      prefix: query.prefix ?? null,
+    },
+    (name) => [REST_NAMES[name]],
+  );
+  if (!filter.ok) throw fromProblem(filter.problem);
+  return filter.value;
+}
+
+/** `key=value,key2=value2`. */
+function parseLabels(text: string): { key: string; value: string }[] {
+  return text.split(',').map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw badRequest([{ field: 'labels', description: 'must be key=value pairs separated by commas' }]);
+    return { key: pair.slice(0, at), value: pair.slice(at + 1) };
+  });
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** The body as JSON, validated against the route's schema by fets; a body that is not JSON is a 400 too. */
+async function jsonBody(request: { json(): Promise<unknown> }): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch (error) {
+    if (error instanceof HTTPError || error instanceof RestError) throw error;
+    throw badRequest([{ field: 'body', description: 'must be a JSON object' }]);
+  }
+}
+
+/** Connection failures of either driver: the database is gone, not our code broken. */
+const UNAVAILABLE = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|CONNECTION_\w+|CONNECT_TIMEOUT|57P0\d|08\d\d\d)$/;
+
+function isUnavailable(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE.test(code)) return true;
+    if (/PGlite is closed/.test(cause.message)) return true;
+  }
+  return false;
+}
+
+/** Any error as the client sees it: ours as they are, fets's validation as INVALID_ARGUMENT, the rest masked and logged. */
+function toRestError(error: unknown, requestId: string, log: Logger): RestError {
+  if (error instanceof RestError) return error;
+  if (error instanceof HTTPError && error.status === 400) {
+    const reported = (error.details as { errors?: { name?: string; path?: string; message?: string }[] } | undefined)?.errors ?? [];
+    const violations: FieldViolation[] = reported.map((e) => {
+      const field = fieldOf(e.name, e.path);
+      return { field, description: ONE_OF[field] ?? e.message ?? 'is invalid' };
+    });
+    return badRequest(violations.length > 0 ? violations : [{ field: 'request', description: 'is invalid' }]);
+  }
+  const rpc = isUnavailable(error) ? 'UNAVAILABLE' : 'INTERNAL';
+  log.error({ err: error, requestId, where: 'rest' }, 'unexpected error');
+  return masked(rpc, requestId);
+}
+
+/** TypeBox says "Expected union value" of an enumeration: name its values instead. */
+const ONE_OF: Record<string, string> = {
+  status: 'must be MODEL_STATUS_ENABLED, MODEL_STATUS_DISABLED or MODEL_STATUS_UNSPECIFIED',
+  sortOrder: 'must be asc or desc',
+};
+
+/** A validation error's field: `limit` for the query's /limit, `status` for the body's /status. */
+function fieldOf(name: string | undefined, path: string | undefined): string {
+  const field = (path ?? '').replace(/^\//, '').replaceAll('/', '.');
+  return field || (name === 'json' ? 'body' : (name ?? 'request'));
+}
