@@ -7,10 +7,11 @@ import type { CompileOptions } from '../graphql/compiled-queries.ts';
 import type { Context } from '../graphql/context.ts';
 import { createGraphQL } from '../graphql/yoga.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { createRest } from '../rest/router.ts';
+import { createRest, type RestOptions } from '../rest/router.ts';
 import { RestError } from '../rest/status.ts';
 import { createFrontDoor } from './front-door.ts';
 import { createFastPath } from './graphql-fast-path.ts';
+import { createRestFastPath } from './rest-fast-path.ts';
 import { createMetrics } from './metrics.ts';
 import { createRequestLog } from './request-log.ts';
 import type { Plugin } from 'graphql-yoga';
@@ -31,7 +32,12 @@ export interface AppOptions {
   compileQueries?: CompileOptions | false;
   /** More yoga plugins, ahead of the app's own (tests observe the pipeline with them). */
   plugins?: Plugin<Context>[];
-  /** The front door answers compiled queries straight from node:http (http/graphql-fast-path.ts); false: yoga answers them. */
+  /** More fets plugins, ahead of the REST router's own (likewise). */
+  restPlugins?: RestOptions['plugins'];
+  /**
+   * The front door answers compiled queries and the REST reads straight from
+   * node:http (http/graphql-fast-path.ts, http/rest-fast-path.ts); false: yoga and fets answer them.
+   */
   direct?: boolean;
   /** Record Prometheus metrics (default true); `serveMetrics` false leaves /metrics to a port of its own. */
   metrics?: boolean;
@@ -55,6 +61,7 @@ export function createApp({
   auth,
   compileQueries = { after: 10 },
   plugins = [],
+  restPlugins = [],
   direct = true,
   metrics: recordMetrics = true,
   serveMetrics = true,
@@ -90,6 +97,7 @@ export function createApp({
     scopeFor,
     requestIdOf: requests.idOfContext,
     errorAnswered: (code) => metrics?.error('rest', code),
+    plugins: restPlugins,
   });
   const fastPath =
     compiled && direct
@@ -111,6 +119,7 @@ export function createApp({
     bodyBytes: limits.bodyBytes,
     graphql: { endpoint: yoga.graphqlEndpoint, fastPath, yoga },
     rest,
+    restFastPath: direct ? createRestFastPath({ rest, cors, scopeFor }) : null,
     restTooLarge: (response: ServerResponse) => {
       const error = new RestError('INVALID_ARGUMENT', `The request body is larger than the limit of ${limits.bodyBytes} bytes.`, [
         { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'body', description: `must be at most ${limits.bodyBytes} bytes` }] },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { restPathOf } from '../rest/paths.ts';
 import type { FastPath } from './graphql-fast-path.ts';
+import type { RestFastPath } from './rest-fast-path.ts';
 import type { Metrics } from './metrics.ts';
 import type { RequestLog } from './request-log.ts';
 
@@ -21,6 +22,8 @@ export interface FrontDoorParts {
     yoga: NodeListener;
   };
   rest: NodeListener;
+  /** The REST reads straight from node:http; null: everything goes to fets. */
+  restFastPath: RestFastPath | null;
   /** 413 for a REST request (its own error format). */
   restTooLarge(response: ServerResponse, requestId: string): void;
 }
@@ -77,6 +80,7 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
     if (route.startsWith('/v1/') || route === '/openapi.json' || route.startsWith('/docs')) {
       if (tooLarge) return refuse(request, response, () => parts.restTooLarge(response, entry.id));
       if (request.headers['transfer-encoding'] !== undefined) return readWithin(request, response, parts.bodyBytes, entry.id, parts);
+      if (parts.restFastPath) return parts.restFastPath(request, response, entry.id);
       return parts.rest(request, response);
     }
     if (route === '/metrics' && parts.serveMetrics && metrics) return serveMetrics(metrics, response);

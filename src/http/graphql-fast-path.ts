@@ -173,7 +173,7 @@ function graphqlParams(body: Buffer): { query: string; operationName: string | n
 }
 
 /** What getCORSHeadersByRequestAndOptions reads of a request: its headers. */
-function corsRequest(request: IncomingMessage): Request {
+export function corsRequest(request: IncomingMessage): Request {
   const { headers } = request;
   return { headers: { get: (name: string) => (headers[name] as string | undefined) ?? null } } as unknown as Request;
 }

@@ -1,20 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { CORSOptions } from '@whatwg-node/server';
 // fets's own HTTPError and useCORS: its @whatwg-node/server is newer than yoga's.
-import { createRouter, HTTPError, Response, useCORS } from 'fets';
-import { isIdOf } from '../db/ids.ts';
+import { createRouter, HTTPError, Response, useCORS, type RouterPlugin } from 'fets';
 import type { ModelRow } from '../db/schema.ts';
-import { changeModel, statusChange } from '../domain/model-changes.ts';
-import { modelOrder, parseModelFilter, type ModelFilterInput, type OrderDirection } from '../domain/models.ts';
-import { pageWindow, toPage, type PageWindow } from '../domain/pagination.ts';
 import type { Scope } from '../domain/scope.ts';
 import type { Logger } from '../logger.ts';
 import { serveDocs } from './docs.ts';
 import { restPathOf } from './paths.ts';
 import { modelJson } from './model-json.ts';
+import { findModel, listModels, setStatus } from './models.ts';
 import { ListQuery, Model, ModelList, ModelParams, Status, StatusBody, WorkspaceParams } from './schemas.ts';
-import { badRequest, fromProblem, masked, notFound, RestError, unauthenticated, type FieldViolation } from './status.ts';
+import { badRequest, masked, RestError, unauthenticated, type FieldViolation } from './status.ts';
 
 export interface RestOptions {
   log: Logger;
@@ -25,6 +21,8 @@ export interface RestOptions {
   requestIdOf(serverContext: { req?: IncomingMessage }): string;
   /** Counts an error answered (the front door's metrics). */
   errorAnswered(code: string): void;
+  /** More fets plugins, ahead of the router's own (tests observe which requests reach fets). */
+  plugins?: RouterPlugin<{ req?: IncomingMessage }, {}>[];
 }
 
 const MODEL_PATH = '/v1/workspaces/:workspaceId/models/:id';
@@ -44,7 +42,7 @@ const errorResponses = {
  * google.rpc.Status errors. Parameters and bodies are validated from the route
  * definitions, which also make the OpenAPI document at /openapi.json.
  */
-export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered }: RestOptions) {
+export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, plugins = [] }: RestOptions) {
   const answerError = (error: unknown, serverContext: { req?: IncomingMessage }) => {
     const requestId = requestIdOf(serverContext);
     const rest = toRestError(error, requestId, log);
@@ -57,22 +55,6 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered }: 
     const scope = await scopeFor(request.headers.get('authorization'), requestIdOf(serverContext));
     if (!scope.viewer) throw unauthenticated();
     return scope;
-  };
-
-  /** The workspace's model, or 404: ids malformed, unknown, foreign, or of another workspace look alike. */
-  const findModel = async (scope: Scope, workspaceId: string, id: string): Promise<ModelRow> => {
-    const row = isIdOf('Workspace', workspaceId) ? await scope.loaders.models.load(id) : null;
-    if (!row || row.workspaceId !== workspaceId) throw notFound('model');
-    return row;
-  };
-
-  const setStatus = async (scope: Scope, workspaceId: string, id: string, status: ModelRow['status']) => {
-    const validated = statusChange(status);
-    if (!validated.ok) throw fromProblem(validated.problem);
-    await findModel(scope, workspaceId, id);
-    const changed = await changeModel(scope, id, () => validated);
-    if (!changed.ok) throw fromProblem(changed.problem);
-    return Response.json(modelJson(changed.value), { status: 200 });
   };
 
   const router = createRouter<{ req?: IncomingMessage }>({
@@ -91,7 +73,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered }: 
       security: [{ bearer: [] }],
     } as never,
     swaggerUI: { endpoint: false as never },
-    plugins: [useCORS(cors)],
+    plugins: [...plugins, useCORS(cors)],
     onError: (error, _request, serverContext) => answerError(error, serverContext as { req?: IncomingMessage }),
   })
     .route({
@@ -103,26 +85,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered }: 
       schemas: { request: { params: WorkspaceParams, query: ListQuery }, responses: { 200: ModelList, ...errorResponses } },
       handler: async (request, serverContext) => {
         const scope = await callerScope(request, serverContext);
-        const { workspaceId } = request.params;
-        if (!isIdOf('Workspace', workspaceId)) throw notFound('workspace');
-        const query = request.query;
-        const filter = listFilter(query);
-        const direction: OrderDirection = query.sortOrder === 'desc' ? 'DESC' : 'ASC';
-        const orderBy = { field: 'CREATED_AT', direction } as const;
-        const order = modelOrder(orderBy);
-        // A cursor is valid only for this workspace, these filters and this sortOrder.
-        const cursorScope = `rest:${workspaceId}:${direction}:${createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 16)}`;
-        let window: PageWindow;
-        try {
-          window = pageWindow({ first: query.limit ?? 50, after: query.cursor ?? null }, cursorScope, order);
-        } catch {
-          throw badRequest([{ field: 'cursor', description: 'not a valid cursor for this workspace, these filters and this sortOrder' }]);
-        }
-        const found = await scope.loaders.modelPages.load({ workspaceId, window, orderBy, filter });
-        if (!found) throw notFound('workspace');
-        const page = toPage(found.rows, window, cursorScope, order);
-        const endCursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-        return Response.json({ items: page.edges.map((edge) => modelJson(edge.node)), pagination: endCursor ? { next_cursor: endCursor } : {} } as never, { status: 200 });
+        return Response.json((await listModels(scope, request.params.workspaceId, request.query)) as never, { status: 200 });
       },
     })
     .route({
@@ -151,7 +114,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered }: 
         const scope = await callerScope(request, serverContext);
         const body = await jsonBody(request);
         const { workspaceId, id } = request.params;
-        return setStatus(scope, workspaceId, id, (body as { status: ModelRow['status'] }).status) as never;
+        return Response.json(await setStatus(scope, workspaceId, id, (body as { status: ModelRow['status'] }).status), { status: 200 }) as never;
       },
     });
 
@@ -168,7 +131,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered }: 
         const text = await request.text();
         if (text.trim() !== '' && !isJsonObject(text)) throw badRequest([{ field: 'body', description: 'must be empty or a JSON object ({})' }]);
         const { workspaceId, id } = request.params;
-        return setStatus(scope, workspaceId, id, verb === 'enable' ? 'MODEL_STATUS_ENABLED' : 'MODEL_STATUS_DISABLED') as never;
+        return Response.json(await setStatus(scope, workspaceId, id, verb === 'enable' ? 'MODEL_STATUS_ENABLED' : 'MODEL_STATUS_DISABLED'), { status: 200 }) as never;
       },
     });
   }
@@ -205,42 +168,6 @@ function wrongRoute(request: Request): RestError {
   const known = restPathOf(new URL(request.url).pathname);
   if (!known) return new RestError('NOT_FOUND', 'No such resource.');
   return new RestError('UNIMPLEMENTED', `${request.method} is not supported here; use ${known.method}.`, [], { allow: known.method });
-}
-
-const REST_NAMES: Record<keyof ModelFilterInput, string> = {
-  status: 'status',
-  provider: 'provider',
-  family: 'family',
-  bundleKey: 'bundleKey',
-  labels: 'labels',
-  search: 'query',
-  prefix: 'prefix',
-};
-
-/** The list's filter parameters, validated by the same rules as GraphQL's ModelFilter. */
-function listFilter(query: { status?: string; bundleKey?: string; labels?: string; prefix?: string; query?: string }) {
-  const labels = query.labels ? parseLabels(query.labels) : null;
-  const filter = parseModelFilter(
-    {
-      status: query.status === 'MODEL_STATUS_ENABLED' || query.status === 'MODEL_STATUS_DISABLED' ? query.status : null,
-      bundleKey: query.bundleKey ?? null,
-      labels,
-      search: query.query ?? null,
-      prefix: query.prefix ?? null,
-    },
-    (name) => [REST_NAMES[name]],
-  );
-  if (!filter.ok) throw fromProblem(filter.problem);
-  return filter.value;
-}
-
-/** `key=value,key2=value2`. */
-function parseLabels(text: string): { key: string; value: string }[] {
-  return text.split(',').map((pair) => {
-    const at = pair.indexOf('=');
-    if (at < 1) throw badRequest([{ field: 'labels', description: 'must be key=value pairs separated by commas' }]);
-    return { key: pair.slice(0, at), value: pair.slice(at + 1) };
-  });
 }
 
 function isJsonObject(text: string): boolean {
