@@ -6,17 +6,17 @@
  * Date and the request id's value) and body must be identical, byte for
  * byte; a plugin counting the requests yoga sees shows which path answered.
  */
-import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import type { Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultHttp, defaultLimits } from '../src/config.ts';
 import type { Context } from '../src/graphql/context.ts';
 import { regularMediaType } from '../src/http/graphql-fast-path.ts';
 import { createApp, type App, type AppOptions } from '../src/http/app.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
+import { send, serve, type Answer, type Sent } from './sockets.ts';
 
 const t = await setupTestApp();
 const logLines: { msg: string; requestId?: string; status?: number }[] = [];
@@ -29,60 +29,6 @@ function counted(options: Omit<AppOptions, 'db'>): App {
   const counting: Plugin<Context> = { onRequest: () => void seen.set(app, (seen.get(app) ?? 0) + 1) };
   app = createApp({ db: t.db, log, compileQueries: { after: 0 }, plugins: [counting], ...options });
   return app;
-}
-
-const servers: Server[] = [];
-async function serve(app: App, before?: (response: ServerResponse) => void): Promise<string> {
-  const server = createServer((request, response) => {
-    before?.(response);
-    app.listener(request, response);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))));
-
-interface Sent {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  /** A string is sent with a Content-Length; chunks are sent chunked. */
-  body?: string | string[];
-}
-interface Answer {
-  status: number;
-  headers: [string, string][];
-  body: string;
-  requestId: string;
-}
-
-function send(base: string, { method = 'POST', path = '/graphql', headers = {}, body }: Sent): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const chunked = Array.isArray(body);
-    const request = httpRequest(`${base}${path}`, {
-      method,
-      headers: { ...(typeof body === 'string' ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
-    });
-    request.on('error', reject);
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const requestId = String(response.headers['x-request-id']);
-        // Header names compare without case (yoga sends `Content-Type`, node `Date`); Date and the id's value differ by nature.
-        const pairs: [string, string][] = [];
-        for (let i = 0; i < response.rawHeaders.length; i += 2) {
-          const name = response.rawHeaders[i]!.toLowerCase();
-          if (name !== 'date') pairs.push([name, name === 'x-request-id' ? '<id>' : response.rawHeaders[i + 1]!]);
-        }
-        const text = Buffer.concat(chunks).toString('utf8').replaceAll(requestId, '<id>');
-        resolve({ status: response.statusCode!, headers: pairs, body: text, requestId });
-      });
-    });
-    if (chunked) for (const chunk of body) request.write(chunk);
-    request.end(typeof body === 'string' ? body : undefined);
-  });
 }
 
 let tenant: Tenant;
@@ -100,7 +46,7 @@ interface Pair {
 async function pair(options: Omit<AppOptions, 'db'> = {}): Promise<Pair> {
   const direct = counted(options);
   const yoga = counted({ ...options, direct: false });
-  return { direct, yoga, directUrl: await serve(direct), yogaUrl: await serve(yoga) };
+  return { direct, yoga, directUrl: await serve(direct.listener), yogaUrl: await serve(yoga.listener) };
 }
 let main: Pair;
 
@@ -287,11 +233,16 @@ describe('compiled queries straight from node:http answer exactly as yoga', () =
     ]);
   });
 
-  it('headers the server set before (Connection: close while draining) are kept', async () => {
-    const draining = await serve(main.direct, (response) => response.setHeader('connection', 'close'));
+  it('while the front door drains, the fast path answers with Connection: close', async () => {
+    const app = counted({});
+    app.frontDoor.drain();
+    const draining = await serve(app.listener);
+    await send(draining, { headers: auth(), body: json({ query: MODEL_BY_ID, variables: { id: modelId } }) });
+    const before = seen.get(app) ?? 0;
     const answer = await send(draining, { headers: auth(), body: json({ query: MODEL_BY_ID, variables: { id: modelId } }) });
     expect(answer.status).toBe(200);
     expect(answer.headers).toContainEqual(['connection', 'close']);
+    expect(seen.get(app) ?? 0, 'answered without yoga').toBe(before);
   });
 
   it('a client that goes away while sending its body: the server carries on', async () => {
