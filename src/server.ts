@@ -56,7 +56,8 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://localhost:${port}${app.graphqlEndpoint}`;
     // Plain lines for a person at a terminal, then the structured record.
-    console.log(`GraphQL API and GraphiQL at ${url} (database: ${database.kind})`);
+    console.log(`GraphQL API${config.http.graphiql ? ' and GraphiQL' : ''} at ${url} (database: ${database.kind})`);
+    console.log(`REST API at http://localhost:${port}/v1 (OpenAPI: /openapi.json, reference: /docs)`);
     if (demo) {
       console.log(
         [

@@ -75,7 +75,7 @@ export interface Server extends Child {
   stop(): Promise<Exit | null>;
 }
 
-const SERVER_ADDRESS = /GraphQL API and GraphiQL at (http:\/\/localhost:\d+\/graphql)/;
+const SERVER_ADDRESS = /GraphQL API(?: and GraphiQL)? at (http:\/\/localhost:\d+\/graphql)/;
 
 /** How to run the server: from source by default, or e.g. `['dist/server.js']` for the production bundle. */
 export const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];

@@ -17,8 +17,9 @@ export function modelJson(row: ModelRow) {
   };
   if (row.bundleKey !== null) metadata.bundleKey = row.bundleKey;
   if (row.externalId !== null) metadata.externalId = row.externalId;
-  // Stored sorted by key (validation.ts), so the JSON object's keys are too.
-  if (Object.keys(row.labels).length > 0) metadata.labels = row.labels;
+  // jsonb hands keys back shortest first: the seed's JSON has them sorted.
+  const keys = Object.keys(row.labels);
+  if (keys.length > 0) metadata.labels = Object.fromEntries(keys.sort().map((key) => [key, row.labels[key]!]));
   const spec: Record<string, unknown> = { family: row.family };
   if (row.inputPricePerMillionTokens !== null) spec.inputPricePerMillionTokens = row.inputPricePerMillionTokens;
   if (row.maxInputTokens !== null) spec.maxInputTokens = row.maxInputTokens;

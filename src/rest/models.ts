@@ -29,7 +29,8 @@ export async function listModels(scope: Scope, workspaceId: string, query: ListQ
   const cursorScope = `rest:${workspaceId}:${direction}:${createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 16)}`;
   let window: PageWindow;
   try {
-    window = pageWindow({ first: query.limit ?? 50, after: query.cursor ?? null }, cursorScope, order);
+    // An empty cursor is a first page, as clients that always send the parameter expect.
+    window = pageWindow({ first: query.limit ?? 50, after: query.cursor || null }, cursorScope, order);
   } catch {
     throw badRequest([{ field: 'cursor', description: 'not a valid cursor for this workspace, these filters and this sortOrder' }]);
   }

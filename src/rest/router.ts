@@ -65,10 +65,10 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
         title: 'Workspace models API',
         version: '1.0.0',
         description:
-          "The LLM models available to a workspace: list them a page at a time, read one, and enable or disable it. Authenticate with `Authorization: Bearer <api key>` (or an OpenID Connect access token). Errors are google.rpc.Status bodies.",
+          "The LLM models available to a workspace: list them a page at a time, read one, and enable or disable it. Authenticate with `Authorization: Bearer <api key>`. Errors are google.rpc.Status bodies.",
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (key_…) or an access token.' } },
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: key_… followed by its secret.' } },
       },
       security: [{ bearer: [] }],
     } as never,
@@ -139,7 +139,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
   // OpenAPI writes path parameters as {name}; the custom verbs' escaped colon is a literal one.
   const paths = (router.openAPIDocument as { paths: Record<string, unknown> }).paths;
   for (const key of Object.keys(paths)) {
-    const fixed = key.replace(/\{id\\\\:(enable|disable)\}/, '{id}:$1');
+    const fixed = key.replace(/\{id\\:(enable|disable)\}/, '{id}:$1');
     if (fixed !== key) {
       paths[fixed] = paths[key];
       delete paths[key];
@@ -206,11 +206,13 @@ function toRestError(error: unknown, requestId: string, log: Logger): RestError 
   if (error instanceof RestError) return error;
   if (error instanceof HTTPError && error.status === 400) {
     const reported = (error.details as { errors?: { name?: string; path?: string; message?: string }[] } | undefined)?.errors ?? [];
-    const violations: FieldViolation[] = reported.map((e) => {
+    // TypeBox reports a missing enumeration twice (required, then not one of the values): one violation a field.
+    const violations = new Map<string, FieldViolation>();
+    for (const e of reported) {
       const field = fieldOf(e.name, e.path);
-      return { field, description: ONE_OF[field] ?? e.message ?? 'is invalid' };
-    });
-    return badRequest(violations.length > 0 ? violations : [{ field: 'request', description: 'is invalid' }]);
+      if (!violations.has(field)) violations.set(field, { field, description: ONE_OF[field] ?? e.message ?? 'is invalid' });
+    }
+    return badRequest(violations.size > 0 ? [...violations.values()] : [{ field: 'request', description: 'is invalid' }]);
   }
   const rpc = isUnavailable(error) ? 'UNAVAILABLE' : 'INTERNAL';
   log.error({ err: error, requestId, where: 'rest' }, 'unexpected error');
