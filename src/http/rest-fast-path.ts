@@ -53,7 +53,7 @@ export function createRestFastPath(parts: RestFastPathParts): RestFastPath {
     let query: unknown = {};
     if (list && at !== -1) {
       query = plainQuery(url.slice(at + 1));
-      if (query === null) return handOver();
+      if (query === null || !/^[0-9]*$/.test((query as { limit?: string }).limit ?? '')) return handOver();
       query = Value.Convert(ListQuery, query);
       if (!listQuery.Check(query)) return handOver();
     }

@@ -26,6 +26,15 @@ export interface RestOptions {
 }
 
 const MODEL_PATH = '/v1/workspaces/:workspaceId/models/:id';
+/** A read of one model takes no parameter a client can get wrong. */
+const readErrorResponses = {
+  401: Status,
+  404: Status,
+  405: Status,
+  413: Status,
+  500: Status,
+  503: Status,
+} as const;
 const errorResponses = {
   400: Status,
   401: Status,
@@ -85,6 +94,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
       schemas: { request: { params: WorkspaceParams, query: ListQuery }, responses: { 200: ModelList, ...errorResponses } },
       handler: async (request, serverContext) => {
         const scope = await callerScope(request, serverContext);
+        checkIntegers(request.url);
         return Response.json((await listModels(scope, request.params.workspaceId, request.query)) as never, { status: 200 });
       },
     })
@@ -94,11 +104,11 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
       operationId: 'GetModel',
       description: 'Reads one model of the workspace.',
       tags: ['Models'],
-      schemas: { request: { params: ModelParams }, responses: { 200: Model, ...errorResponses } },
+      schemas: { request: { params: ModelParams }, responses: { 200: Model, ...readErrorResponses } },
       handler: async (request, serverContext) => {
         const { workspaceId, id } = request.params;
-        // `…/models/{id}:enable` matches this route's pattern too.
-        if (id.includes(':')) throw wrongRoute(request);
+        // `…/models/{id}:enable` matches this route's pattern too (an escaped `%3A` does not).
+        if (restPathOf(new URL(request.url).pathname)?.method !== 'GET') throw wrongRoute(request);
         const scope = await callerScope(request, serverContext);
         return Response.json(modelJson(await findModel(scope, workspaceId, id)) as never, { status: 200 });
       },
@@ -136,15 +146,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
     });
   }
 
-  // OpenAPI writes path parameters as {name}; the custom verbs' escaped colon is a literal one.
-  const paths = (router.openAPIDocument as { paths: Record<string, unknown> }).paths;
-  for (const key of Object.keys(paths)) {
-    const fixed = key.replace(/\{id\\:(enable|disable)\}/, '{id}:$1');
-    if (fixed !== key) {
-      paths[fixed] = paths[key];
-      delete paths[key];
-    }
-  }
+  finishDocument(router.openAPIDocument as unknown as OpenApiDocument);
 
   serveDocs(router);
 
@@ -162,6 +164,55 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
 }
 
 export type Rest = ReturnType<typeof createRest>;
+
+/**
+ * TypeBox converts `limit=1.5` to 1 before validating it; the seed's API
+ * refused anything but an integer's digits.
+ */
+function checkIntegers(url: string): void {
+  const query = url.indexOf('?');
+  if (query === -1) return;
+  for (const value of new URLSearchParams(url.slice(query + 1)).getAll('limit')) {
+    if (!/^[0-9]+$/.test(value)) throw badRequest([{ field: 'limit', description: 'Expected integer' }]);
+  }
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { parameters?: { description?: string; schema?: { description?: string } }[]; responses?: Record<string, { description: string }> }>>;
+}
+
+const RESPONSES: Record<string, string> = {
+  200: 'Success.',
+  400: 'INVALID_ARGUMENT (3): a bad parameter, body or cursor; the BadRequest detail names each field.',
+  401: 'UNAUTHENTICATED (16): no valid API key.',
+  403: 'PERMISSION_DENIED (7): a READER key may not change a model.',
+  404: 'NOT_FOUND (5): the workspace or model is unknown, malformed, another account’s, or of another workspace.',
+  405: 'UNIMPLEMENTED (12): another method is served here; see the Allow header.',
+  413: 'The request body is larger than the limit.',
+  500: 'INTERNAL (13), masked: the RequestInfo detail carries the request id to report.',
+  503: 'UNAVAILABLE (14), masked: the database is unreachable; try again.',
+};
+
+/**
+ * What fets leaves to do in the generated document: the custom verbs' path
+ * (`{id}:enable`; fets writes the escaped colon into the parameter's name),
+ * a parameter's description on the parameter itself (where generators and
+ * Swagger UI read it), and a description for every response.
+ */
+function finishDocument(document: OpenApiDocument): void {
+  const { paths } = document;
+  for (const key of Object.keys(paths)) {
+    const fixed = key.replace(/\{id\\:(enable|disable)\}/, '{id}:$1');
+    if (fixed !== key) {
+      paths[fixed] = paths[key]!;
+      delete paths[key];
+    }
+  }
+  for (const operation of Object.values(paths).flatMap((path) => Object.values(path))) {
+    for (const parameter of operation.parameters ?? []) parameter.description ??= parameter.schema?.description;
+    for (const [status, response] of Object.entries(operation.responses ?? {})) response.description = RESPONSES[status] ?? response.description;
+  }
+}
 
 /** A known path with another method is 405 (with Allow); anything else is 404. */
 function wrongRoute(request: Request): RestError {

@@ -40,7 +40,7 @@ export const Model = Type.Object(
       { description: 'What the model is, what it costs and whether it is enabled.' },
     ),
   },
-  { $id: 'Model', title: 'Model', description: 'An LLM model (a provider/family pair) as available to one workspace.' },
+  { title: 'Model', description: 'An LLM model (a provider/family pair) as available to one workspace.' },
 );
 
 export const ModelList = Type.Object(
@@ -64,13 +64,22 @@ export const Status = Type.Object(
       Type.Union([
         Type.Object(
           {
-            '@type': Type.Literal('type.googleapis.com/google.rpc.BadRequest'),
-            fieldViolations: Type.Array(Type.Object({ field: Type.String(), description: Type.String() })),
+            '@type': Type.Literal('type.googleapis.com/google.rpc.BadRequest', { description: 'The detail type.' }),
+            fieldViolations: Type.Array(
+              Type.Object({
+                field: described(Type.String(), 'The parameter or body field, e.g. "limit", "cursor", "status", "body".'),
+                description: described(Type.String(), 'What is wrong with it.'),
+              }),
+              { description: 'One entry per invalid field.' },
+            ),
           },
           { description: 'Which parameters or body fields are invalid, and why.' },
         ),
         Type.Object(
-          { '@type': Type.Literal('type.googleapis.com/google.rpc.RequestInfo'), requestId: Type.String() },
+          {
+            '@type': Type.Literal('type.googleapis.com/google.rpc.RequestInfo', { description: 'The detail type.' }),
+            requestId: described(Type.String(), 'The request id, as in the x-request-id header and the server log.'),
+          },
           { description: 'The request id of a masked server error, as logged.' },
         ),
       ]),
