@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   });
   const { frontDoor } = app;
   const server = createServer(frontDoor.listener);
+  server.on('clientError', frontDoor.clientError);
   // A connection is activity before its request is parsed.
   let connected = performance.now();
   server.on('connection', () => (connected = performance.now()));

@@ -24,12 +24,17 @@ export interface DatabaseStats {
   pool: PoolStats | null;
 }
 
+/** postgres.js's connections by state (see the patch), and the queries waiting for one. */
 export interface PoolStats {
   max: number;
   connecting: number;
-  idle: number;
-  busy: number;
+  /** Connected and taking queries: postgres.js pipelines several on one connection. */
+  open: number;
+  /** Connected and taking no more for now. */
+  saturated: number;
   reserved: number;
+  /** Not connected (yet, or any more). */
+  closed: number;
   queued: number;
 }
 

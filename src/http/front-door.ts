@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { restPathOf } from '../rest/paths.ts';
 import type { FastPath } from './graphql-fast-path.ts';
 import type { RestFastPath } from './rest-fast-path.ts';
@@ -30,6 +31,8 @@ export interface FrontDoorParts {
 
 export interface FrontDoor {
   listener: NodeListener;
+  /** node:http's 'clientError': a request too malformed to reach `listener` still gets an id, a JSON answer, a log line and a count. */
+  clientError(error: Error & { code?: string }, socket: Duplex): void;
   /** From now on every answer says `Connection: close`. */
   drain(): void;
   inFlight(): number;
@@ -83,12 +86,30 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
       if (parts.restFastPath) return parts.restFastPath(request, response, entry.id);
       return parts.rest(request, response);
     }
-    if (route === '/metrics' && parts.serveMetrics && metrics) return serveMetrics(metrics, response);
+    if (route === '/metrics' && parts.serveMetrics && metrics && (method === 'GET' || method === 'HEAD')) return serveMetrics(metrics, response);
     return parts.graphql.yoga(request, response);
+  };
+
+  const clientError: FrontDoor['clientError'] = (error, socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const entry = requests.begin({} as IncomingMessage);
+    const body = JSON.stringify({
+      code: 3,
+      message: `The request is not valid HTTP (${STATUS_CODES[status]}).`,
+      details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: entry.id }],
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-request-id: ${entry.id}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    requests.end(entry, 'UNKNOWN', 'unparsed', status);
+    metrics?.request('unparsed', 'OTHER', status, (performance.now() - entry.started) / 1000);
   };
 
   return {
     listener,
+    clientError,
     drain: () => void (draining = true),
     inFlight: () => inFlight,
     lastActivity: () => lastActivity,

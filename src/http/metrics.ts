@@ -74,7 +74,7 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
   });
   new Gauge({
     name: 'db_pool_connections',
-    help: "The PostgreSQL pool's connections by state (max: its size; queued: queries waiting for a connection). Absent on embedded PGlite.",
+    help: "The PostgreSQL pool's connections by state: open (taking queries; several are pipelined on one), saturated, connecting, reserved, closed; max is its size, queued the queries waiting for a connection. Absent on embedded PGlite.",
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {

@@ -66,6 +66,26 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
     return scope;
   };
 
+  /**
+   * What fets's routing leaves unanswered. A request no route takes (any
+   * method fets has no route of, on any path) gets undefined from fets: it
+   * gets wrongRoute's answer. A path with a malformed percent-escape names
+   * nothing, but fets would throw decoding it: on a route's path it is
+   * answered as an unknown id is, after the method and the credentials.
+   */
+  const routing: RouterPlugin<{ req?: IncomingMessage }, {}> = {
+    onRequest({ request, serverContext, requestHandler, setRequestHandler, endResponse }) {
+      setRequestHandler(async (request, serverContext, fetchAPI) => (await requestHandler(request, serverContext, fetchAPI)) ?? answerError(wrongRoute(request), serverContext));
+      if (!hasMalformedEscape(request.url)) return;
+      const refused = wrongRoute(request);
+      if (refused.rpc === 'UNIMPLEMENTED' || !restPathOf(new URL(request.url).pathname)) return endResponse(answerError(refused, serverContext));
+      return callerScope(request, serverContext).then(
+        () => endResponse(answerError(refused, serverContext)),
+        (error: unknown) => endResponse(answerError(error, serverContext)),
+      );
+    },
+  };
+
   const router = createRouter<{ req?: IncomingMessage }>({
     landingPage: false,
     openAPI: {
@@ -82,7 +102,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
       security: [{ bearer: [] }],
     } as never,
     swaggerUI: { endpoint: false as never },
-    plugins: [...plugins, useCORS(cors)],
+    plugins: [...plugins, routing, useCORS(cors)],
     onError: (error, _request, serverContext) => answerError(error, serverContext as { req?: IncomingMessage }),
   })
     .route({
@@ -150,16 +170,6 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
 
   serveDocs(router);
 
-  // Anything else under /v1: a known path with another method is 405 (with Allow), the rest 404.
-  router.route({
-    path: '/v1/*',
-    internal: true,
-    handler: (request) => {
-      const known = restPathOf(new URL(request.url).pathname);
-      if (!known) throw new RestError('NOT_FOUND', 'No such resource.');
-      throw new RestError('UNIMPLEMENTED', `${request.method} is not supported here; use ${known.method}.`, [], { allow: known.method });
-    },
-  });
   return router;
 }
 
@@ -214,11 +224,21 @@ function finishDocument(document: OpenApiDocument): void {
   }
 }
 
+function hasMalformedEscape(url: string): boolean {
+  try {
+    decodeURIComponent(new URL(url).pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** A known path with another method is 405 (with Allow); anything else is 404. */
 function wrongRoute(request: Request): RestError {
-  const known = restPathOf(new URL(request.url).pathname);
-  if (!known) return new RestError('NOT_FOUND', 'No such resource.');
-  return new RestError('UNIMPLEMENTED', `${request.method} is not supported here; use ${known.method}.`, [], { allow: known.method });
+  const path = new URL(request.url).pathname;
+  const method = restPathOf(path)?.method ?? (path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') ? 'GET' : null);
+  if (!method || method === request.method) return new RestError('NOT_FOUND', 'No such resource.');
+  return new RestError('UNIMPLEMENTED', `${request.method} is not supported here; use ${method}.`, [], { allow: method });
 }
 
 function isJsonObject(text: string): boolean {
