@@ -32,6 +32,7 @@ import { describe, expect, it } from 'vitest';
 import { idPrefixes, newId } from '../src/db/ids.ts';
 import { schema } from '../src/graphql/schema/index.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
+import { Violations } from './violations.ts';
 
 const app = await setupTestApp();
 
@@ -450,27 +451,6 @@ function messagesIn(value: unknown, into: string[] = []): string[] {
 
 const clip = (text: string, max = 1500) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
 
-/**
- * Broken properties, by rule, with how often and the shortest request that
- * broke each. Runs go on after a violation, so one run shows every kind of
- * failure; the test fails at the end of the property if any was recorded.
- */
-class Violations {
-  private readonly byRule = new Map<string, { count: number; example: string }>();
-
-  record(rule: string, example: string): void {
-    const seen = this.byRule.get(rule);
-    if (!seen) this.byRule.set(rule, { count: 1, example });
-    else {
-      seen.count++;
-      if (example.length < seen.example.length) seen.example = example;
-    }
-  }
-
-  list(): string[] {
-    return [...this.byRule].map(([rule, { count, example }]) => `${rule} — ${count}×, e.g.\n${example}`);
-  }
-}
 
 /** Checks one response against the properties every response has; returns the parsed body, or null. */
 function checkResponse(violations: Violations, status: number, text: string, sent: readonly string[], request: string): any {

@@ -23,6 +23,7 @@ import { defaultLimits } from '../src/config.ts';
 import { idPrefixes, newId, type IdKind } from '../src/db/ids.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { setupTestApp, testTarget, unwrap } from './helpers.ts';
+import { Violations } from './violations.ts';
 import { killAll, startServer } from './processes.ts';
 
 /** The server process for what node:http refuses itself (the last test): started first, so it comes up while the rest runs. */
@@ -935,20 +936,6 @@ const METADATA_KEYS = ['id', 'accountId', 'createdAt', 'name', 'profileId', 'wor
 const SPEC_KEYS = ['family', 'inputPricePerMillionTokens', 'maxInputTokens', 'maxOutputTokens', 'outputPricePerMillionTokens', 'provider', 'status'];
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-class Violations {
-  private readonly byRule = new Map<string, { count: number; example: string }>();
-  record(rule: string, example: string): void {
-    const seen = this.byRule.get(rule);
-    if (!seen) this.byRule.set(rule, { count: 1, example });
-    else {
-      seen.count++;
-      if (example.length < seen.example.length) seen.example = example;
-    }
-  }
-  list(): string[] {
-    return [...this.byRule].map(([rule, { count, example }]) => `${rule} — ${count}×, e.g.\n${example}`);
-  }
-}
 
 const stats = {
   runs: new Map<string, number>(),

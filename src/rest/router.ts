@@ -35,15 +35,7 @@ const readErrorResponses = {
   500: Status,
   503: Status,
 } as const;
-const errorResponses = {
-  400: Status,
-  401: Status,
-  404: Status,
-  405: Status,
-  413: Status,
-  500: Status,
-  503: Status,
-} as const;
+const errorResponses = { 400: Status, ...readErrorResponses } as const;
 
 /**
  * The REST resource the product began as (fets): the same services, loaders,
