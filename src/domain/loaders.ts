@@ -62,19 +62,32 @@ export function createLoaders(db: Database, accountId: string | null) {
       { cacheKeyFn: (key) => JSON.stringify(key) },
     );
 
+  // Each loader is made when a request first uses it: most requests use one or two of them.
+  let models: DataLoader<string, ModelRow | null> | undefined;
+  let workspaces: DataLoader<string, WorkspaceRow | null> | undefined;
+  let modelPages: DataLoader<ModelPageKey, { workspace: WorkspaceRow; rows: ModelRow[] } | null, string> | undefined;
+  let modelCounts: DataLoader<ModelCountKey, number, string> | undefined;
   return {
-    models: byId<ModelRow>('Model', selectModels),
-    workspaces: byId<WorkspaceRow>('Workspace', selectWorkspaces),
+    get models() {
+      return (models ??= byId<ModelRow>('Model', selectModels));
+    },
+    get workspaces() {
+      return (workspaces ??= byId<WorkspaceRow>('Workspace', selectWorkspaces));
+    },
     /**
      * A workspace together with a page of its models, in one statement; null
      * for a workspace that is not the account's. Query.workspace loads it
      * ahead of Workspace.models when it can, and the models resolver then
      * finds the same key cached.
      */
-    modelPages: grouped<ModelPageKey, { workspace: WorkspaceRow; rows: ModelRow[] } | null>(
-      (accountId, { window, orderBy, filter }, ids) => selectModelPages(db, accountId, ids, window, orderBy, filter),
-      null,
-    ),
-    modelCounts: grouped<ModelCountKey, number>((accountId, { filter }, ids) => countModels(db, accountId, ids, filter), 0),
+    get modelPages() {
+      return (modelPages ??= grouped<ModelPageKey, { workspace: WorkspaceRow; rows: ModelRow[] } | null>(
+        (accountId, { window, orderBy, filter }, ids) => selectModelPages(db, accountId, ids, window, orderBy, filter),
+        null,
+      ));
+    },
+    get modelCounts() {
+      return (modelCounts ??= grouped<ModelCountKey, number>((accountId, { filter }, ids) => countModels(db, accountId, ids, filter), 0));
+    },
   };
 }
