@@ -2,9 +2,12 @@
  * The baseline: the fastest server a Node process can be on this database for
  * the benchmark's operations (bench/scenarios.ts). node:http, postgres.js with
  * prepared statements, hand-written SQL (one statement per request where
- * possible) and JSON.stringify — no GraphQL library, no ORM. It answers each
- * operation byte for byte as our server does, authenticating API keys the
- * same way (a verified key is trusted for at most 1 s, as the contract allows).
+ * possible) and JSON.stringify — no GraphQL library, no ORM, no router. It
+ * answers each operation byte for byte as our server does — the GraphQL
+ * operations at POST /graphql and the REST resource's two reads (GET
+ * /v1/workspaces/{id}/models and …/models/{id}, with the same SQL) —
+ * authenticating API keys the same way (a verified key is trusted for at most
+ * 1 s, as the contract allows).
  *
  *   DATABASE_URL=postgres://… PORT=0 node --import tsx bench/baseline.ts
  *   (DATABASE_POOL_SIZE, default 10, and DATABASE_IDLE_TIMEOUT, default 0, as for our server)
@@ -13,7 +16,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
-import { queries, type OperationName } from './scenarios.ts';
+import { GRAPHQL_PATH, queries, type OperationName } from './scenarios.ts';
 
 interface Viewer {
   accountId: string;
@@ -95,9 +98,20 @@ const PAGE_SQL = [SQL.page(false, false), SQL.page(true, false), SQL.page(false,
 
 const ULID = '[0-7][0-9A-HJKMNP-TV-Z]{25}';
 const MODEL_ID = new RegExp(`^model_${ULID}$`);
+const WORKSPACE_ID = new RegExp(`^ws_${ULID}$`);
 const API_KEY = /^(key_[0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/;
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/** GET /v1/workspaces/{workspaceId}/models and …/models/{id}. */
+const REST_ROUTE = /^\/v1\/workspaces\/([^/]+)\/models(?:\/([^/]+))?$/;
+/** A path segment, percent-decoded; null when it cannot be. */
+const decoded = (segment: string): string | null => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+};
 
 function labelList(labels: Record<string, string>) {
   const keys = Object.keys(labels);
@@ -166,6 +180,42 @@ function decodeCursor(cursor: string, scope: string): [string, string] | null {
   return [createdAt, id];
 }
 
+/** A model as our REST resource writes it (src/rest/model-json.ts): keys in the seed's order, unset ones omitted. */
+function restModel(r: ModelRow) {
+  const metadata: Record<string, unknown> = {
+    id: r.id,
+    accountId: r.account_id,
+    createdAt: r.created_at.toISOString(),
+    name: r.name,
+    profileId: r.profile_id,
+    workspaceId: r.workspace_id,
+  };
+  if (r.bundle_key !== null) metadata.bundleKey = r.bundle_key;
+  if (r.external_id !== null) metadata.externalId = r.external_id;
+  // jsonb keeps keys by length, then bytes: REST writes them sorted.
+  const keys = Object.keys(r.labels);
+  if (keys.length > 0) {
+    const labels: Record<string, string> = {};
+    for (const key of keys.sort()) labels[key] = r.labels[key]!;
+    metadata.labels = labels;
+  }
+  const spec: Record<string, unknown> = { family: r.family };
+  if (r.input_price_per_million_tokens !== null) spec.inputPricePerMillionTokens = r.input_price_per_million_tokens;
+  if (r.max_input_tokens !== null) spec.maxInputTokens = r.max_input_tokens;
+  if (r.max_output_tokens !== null) spec.maxOutputTokens = r.max_output_tokens;
+  if (r.output_price_per_million_tokens !== null) spec.outputPricePerMillionTokens = r.output_price_per_million_tokens;
+  spec.provider = r.provider;
+  spec.status = r.status;
+  return { metadata, spec };
+}
+
+/**
+ * A REST list cursor's scope (src/rest/router.ts): the workspace, the order,
+ * and a hash of the filter — always `{}` here, the benchmark sends no filter.
+ */
+const NO_FILTER = createHash('sha256').update(JSON.stringify({})).digest('base64url').slice(0, 16);
+const restScope = (workspaceId: string) => `rest:${workspaceId}:ASC:${NO_FILTER}`;
+
 // ---- Replies.
 
 const error = (status: number, message: string, code: string, data?: unknown): Reply => ({
@@ -176,6 +226,13 @@ const badInput = (message: string, data: unknown, path?: string[]): Reply => ({
   status: 200,
   body: { errors: [{ message, ...(path ? { path } : {}), extensions: { code: 'BAD_USER_INPUT' } }], data },
 });
+
+/** REST's errors: google.rpc.Status bodies (src/rest/status.ts). */
+const rpcError = (status: number, code: number, message: string, details: unknown[] = []): Reply => ({ status, body: { code, message, details } });
+const restNotFound = (what: 'workspace' | 'model') => rpcError(404, 5, `No ${what} with this id exists in this account.`);
+const REST_UNAUTHENTICATED = rpcError(401, 16, 'Authentication required: send `Authorization: Bearer <api key>`.');
+const restBadRequest = (field: string, description: string) =>
+  rpcError(400, 3, `${field}: ${description}`, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description }] }]);
 
 function pageSize(value: unknown, name: string): number | string {
   if (!Number.isInteger(value)) return `Variable "$${name}" must be an Int.`;
@@ -309,6 +366,51 @@ export function createBaseline(databaseUrl: string, pool: PoolOptions = { max: 1
     return { status: 200, body: { data: { workspace: { models } } } };
   }
 
+  // ---- REST: the two reads of the benchmark, in our server's order of checks
+  // (the query's validation, the key, the ids, the cursor).
+  async function restList(workspaceId: string, search: string, authorization: string | undefined): Promise<Reply> {
+    let limit = 50;
+    let cursor: string | null = null;
+    for (const [name, value] of new URLSearchParams(search)) {
+      if (name === 'limit') {
+        limit = Number(value);
+        if (value === '' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) return restBadRequest('limit', 'must be an integer from 1 to 100');
+      } else if (name === 'cursor') cursor = value || null; // an empty cursor is a first page, as for our server
+      else return rpcError(400, 3, 'The baseline answers only the benchmark operations (bench/scenarios.ts).');
+    }
+    const viewer = await authenticate(authorization);
+    if (!viewer) return REST_UNAUTHENTICATED;
+    if (!WORKSPACE_ID.test(workspaceId)) return restNotFound('workspace');
+    const scope = restScope(workspaceId);
+    const after = cursor === null ? null : decodeCursor(cursor, scope);
+    if (after === null && cursor !== null) {
+      return restBadRequest('cursor', 'not a valid cursor for this workspace, these filters and this sortOrder');
+    }
+    const rows = inOrder(await run<ModelRow & { wid: string }>(
+      after ? PAGE_SQL[1] : PAGE_SQL[0],
+      after ? [workspaceId, viewer.accountId, limit + 1, after[0], after[1]] : [workspaceId, viewer.accountId, limit + 1],
+    ));
+    if (rows.length === 0) return restNotFound('workspace');
+    // An empty page is one row of nulls beside the workspace.
+    const items = [];
+    for (let i = 0; i < rows.length && i < limit; i++) {
+      if (rows[i]!.id === null) break;
+      items.push(restModel(rows[i]!));
+    }
+    const more = rows[0]!.id !== null && rows.length > limit;
+    const pagination = more ? { next_cursor: encodeCursor(scope, rows[limit - 1]!) } : {};
+    return { status: 200, body: { items, pagination } };
+  }
+
+  async function restGet(workspaceId: string, id: string, authorization: string | undefined): Promise<Reply> {
+    const viewer = await authenticate(authorization);
+    if (!viewer) return REST_UNAUTHENTICATED;
+    const [row] = MODEL_ID.test(id) ? await run<ModelRow>(SQL.modelById, [id, viewer.accountId]) : [];
+    // A model of another workspace is as unknown as a foreign one.
+    if (!row || row.workspace_id !== workspaceId) return restNotFound('model');
+    return { status: 200, body: restModel(row) };
+  }
+
   async function answer(body: Buffer, authorization: string | undefined): Promise<Reply> {
     let request: { query?: unknown; operationName?: unknown; variables?: unknown };
     try {
@@ -332,10 +434,31 @@ export function createBaseline(databaseUrl: string, pool: PoolOptions = { max: 1
     res.end(json);
   };
 
+  const reply = (res: ServerResponse, answered: Promise<Reply>) =>
+    answered.then(
+      (r) => send(res, r),
+      (cause: unknown) => {
+        console.error('baseline: unexpected error', cause);
+        send(res, error(500, 'Unexpected error.', 'INTERNAL_SERVER_ERROR'));
+      },
+    );
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST' || (req.url !== '/graphql' && !req.url?.startsWith('/graphql?'))) {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (req.method === 'GET') {
       req.resume();
-      return send(res, error(404, 'POST /graphql only.', 'NOT_FOUND'));
+      const route = REST_ROUTE.exec(path);
+      const workspaceId = route ? decoded(route[1]!) : null;
+      const id = route?.[2] === undefined ? undefined : decoded(route[2]);
+      if (workspaceId === null || id === null) return send(res, error(404, 'POST /graphql and GET of the REST models only.', 'NOT_FOUND'));
+      const { authorization } = req.headers;
+      return reply(res, id === undefined ? restList(workspaceId, query === -1 ? '' : url.slice(query + 1), authorization) : restGet(workspaceId, id, authorization));
+    }
+    if (req.method !== 'POST' || path !== GRAPHQL_PATH) {
+      req.resume();
+      return send(res, error(404, 'POST /graphql and GET of the REST models only.', 'NOT_FOUND'));
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -345,13 +468,7 @@ export function createBaseline(databaseUrl: string, pool: PoolOptions = { max: 1
     });
     req.on('end', () => {
       if (size > MAX_BODY_BYTES) return send(res, error(413, 'The request body is too large.', 'PAYLOAD_TOO_LARGE'));
-      answer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), req.headers.authorization).then(
-        (reply) => send(res, reply),
-        (cause: unknown) => {
-          console.error('baseline: unexpected error', cause);
-          send(res, error(500, 'Unexpected error.', 'INTERNAL_SERVER_ERROR'));
-        },
-      );
+      void reply(res, answer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), req.headers.authorization));
     });
   });
 

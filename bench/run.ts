@@ -1,18 +1,25 @@
 /**
  * `npm run bench`: our server (production build) against a minimal
  * node:http + postgres.js baseline on the same seeded PostgreSQL database, in
- * one run, scenario by scenario, alternating the servers. Prints one table and
- * writes it to bench/results/<time>.json. See README, "Performance".
+ * one run, scenario by scenario, alternating the servers; and the cost of
+ * metrics: our server against itself started with METRICS=false. Prints the
+ * tables and writes them to bench/results/<time>.json (kept out of git unless
+ * force-added: the repository keeps the run the README quotes). See README,
+ * "Performance".
+ *
+ *   BENCH_CONNECTIONS (16), BENCH_WARMUP (2 s), BENCH_DURATION (8 s per scenario and server),
+ *   BENCH_METRICS_ROUNDS (4 × A B B A), BENCH_SCENARIOS (names, comma-separated; empty: only metrics)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { scenarios, type BenchData, type Operation, type Scenario } from './scenarios.ts';
-import { checkEqual } from './check-equal.ts';
+import { load, type LoadResult } from './load.ts';
+import { scenarios, send, succeeded, type BenchData, type Operation, type Scenario } from './scenarios.ts';
+import { checkEqual, printDifferences } from './check-equal.ts';
 import { seed } from './seed.ts';
-import { root, startBaseline, startOurs, type RunningServer } from './servers.ts';
+import { cpuSeconds, root, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
@@ -20,15 +27,35 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP || 2);
 /** Measured seconds per scenario and server, in two slices (see measure). */
 const DURATION_S = Number(process.env.BENCH_DURATION || 8);
 const COUNT_REQUESTS = 200;
+/** The metrics comparison: this scenario, in this many rounds of A B B A (its difference is smaller than one round's noise). */
+const METRICS_SCENARIO = 'model(id)';
+const METRICS_ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS || 4);
+/**
+ * Before anything is measured, each server answers this many seconds of the
+ * metrics scenario: in the first runs the first slice measured was always the
+ * lowest of its server's (its code and the database's cache still warming).
+ */
+const PREWARM_S = 5;
+/** Metrics may cost at most 3% of throughput: req/s with metrics over req/s without. */
+const METRICS_TARGET = 0.97;
+/**
+ * BENCH_SCENARIOS: the scenarios to measure, by name, separated by commas;
+ * unset: all of them; empty: none (only the metrics comparison).
+ */
+const MEASURED = process.env.BENCH_SCENARIOS === undefined ? scenarios : process.env.BENCH_SCENARIOS.split(',').filter(Boolean).map((name) => {
+  const scenario = scenarios.find((s) => s.name === name.trim());
+  if (!scenario) throw new Error(`BENCH_SCENARIOS: no scenario "${name}" (${scenarios.map((s) => s.name).join(', ')})`);
+  return scenario;
+});
 // Pool connections close after 1 s idle, so their backends report their statistics (see countStatements).
 const SERVER_ENV = { DATABASE_IDLE_TIMEOUT: '1' };
 
 interface Server {
-  name: 'ours' | 'baseline';
-  url: string;
+  name: 'ours' | 'baseline' | 'ours-metrics-off';
+  origin: string;
   process: ChildProcess;
   stop(): Promise<void>;
-  /** Spawn to first successful GraphQL answer, in ms. */
+  /** Spawn to first successful answer, in ms. */
   coldStartMs: number;
 }
 
@@ -39,39 +66,31 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** The server process's CPU time (user + system) per successful answer over the measured slices, in µs. */
+  cpuUsPerOp: number;
   statementsPerOp: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Our server runs as `npm start` runs it: with its node flags (the heap
- * sizes) and NODE_ENV=production, which skips graphql-js's development-only
- * checks. The baseline gets the same flags.
+ * The 1-minute load average as each measurement began: the machine may be
+ * shared, and a load above its core count (while the bench alone keeps
+ * about that many busy) means the figures were taken under contention.
  */
-function startFlags(): string[] {
-  const { scripts } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  const flags = /exec node (.*?) ?dist\/server\.js/.exec(scripts.start);
-  if (!flags) throw new Error(`npm start no longer runs "exec node … dist/server.js": ${scripts.start}`);
-  return flags[1]!.split(' ').filter(Boolean);
-}
+const loadAverages: { at: string; load1: number }[] = [];
+const noteLoad = (at: string) => loadAverages.push({ at, load1: Math.round(os.loadavg()[0]! * 100) / 100 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts a server and measures its cold start: from spawn to its first successful answer. */
 async function started(start: () => Promise<RunningServer>, probe: Operation): Promise<Server> {
   const begun = performance.now();
   const server = await start();
-  while ((await send(server.url, probe).catch(() => null))?.ok !== true) await sleep(5);
-  return { name: server.name as Server['name'], url: server.url, process: server.child, stop: server.stop, coldStartMs: Math.round(performance.now() - begun) };
-}
-
-async function send(url: string, op: Operation): Promise<{ ok: boolean; text: string }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.key}` },
-    body: JSON.stringify(op.body),
-  });
-  const text = await response.text();
-  return { ok: response.ok && !text.includes('"errors"'), text };
+  for (;;) {
+    const answer = await send(server.origin, probe).catch(() => null);
+    if (answer && succeeded(probe, answer.status, answer.body)) break;
+    await sleep(5);
+  }
+  return { name: server.name as Server['name'], origin: server.origin, process: server.child, stop: server.stop, coldStartMs: Math.round(performance.now() - begun) };
 }
 
 /** Peak resident memory of a process so far (VmHWM), in MB. */
@@ -81,55 +100,45 @@ function peakRssMb(child: ChildProcess): number {
 }
 
 /**
- * Both servers under one scenario, in two slices each, in the order A B B A,
- * each slice after a warm-up of its own: this machine's speed drifts over
- * tens of seconds, and a ratio of two back-to-back runs moved by ±0.05; the
- * mirrored order cancels a steady drift. req/s and errors are over both
- * slices; p50 and p99 are the slices' means.
+ * Two servers under one scenario, in two slices each, in the order A B B A
+ * (`rounds` times over), each slice after a warm-up of its own: this
+ * machine's speed drifts over tens of seconds, and a ratio of two
+ * back-to-back runs moved by ±0.05; the mirrored order cancels a steady
+ * drift. req/s and errors are over all slices; p50 and p99 are the slices'
+ * means; `rounds` holds each round's ratio A/B of req/s. The servers' CPU
+ * time per answer is less moved by other work on the machine than req/s.
  */
-async function measure(servers: [Server, Server], scenario: Scenario, data: BenchData) {
-  const slices = new Map<Server, Awaited<ReturnType<typeof load>>[]>(servers.map((server) => [server, []]));
-  for (const server of [...servers, ...servers.toReversed()]) {
-    await load(server, scenario, data, WARMUP_S);
-    slices.get(server)!.push(await load(server, scenario, data, DURATION_S / 2));
+async function measure(servers: [Server, Server], scenario: Scenario, data: BenchData, rounds = 1) {
+  const slices = new Map<Server, (LoadResult & { cpuSeconds: number })[]>(servers.map((server) => [server, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const server of [...servers, ...servers.toReversed()]) {
+      await load(server.origin, scenario, data, WARMUP_S, CONNECTIONS);
+      const cpuBefore = cpuSeconds(server.process.pid!);
+      const result = await load(server.origin, scenario, data, DURATION_S / 2, CONNECTIONS);
+      slices.get(server)!.push({ ...result, cpuSeconds: cpuSeconds(server.process.pid!) - cpuBefore });
+    }
   }
-  const mean = (values: number[]) => Math.round(values.reduce((sum, v) => sum + v, 0) / values.length);
-  return new Map(
+  const sum = (values: number[]) => values.reduce((total, v) => total + v, 0);
+  const mean = (values: number[]) => Math.round(sum(values) / values.length);
+  const [a, b] = servers.map((server) => slices.get(server)!.map((r) => r.rps)) as [number[], number[]];
+  const roundRatios = Array.from({ length: rounds }, (_, r) => ratio(a[2 * r]! + a[2 * r + 1]!, b[2 * r]! + b[2 * r + 1]!));
+  const byServer = new Map(
     [...slices].map(([server, runs]) => [
       server,
-      { rps: mean(runs.map((r) => r.rps)), p50: mean(runs.map((r) => r.p50)), p99: mean(runs.map((r) => r.p99)), errors: runs.reduce((sum, r) => sum + r.errors, 0) },
+      {
+        rps: mean(runs.map((r) => r.rps)),
+        p50: mean(runs.map((r) => r.p50)),
+        p99: mean(runs.map((r) => r.p99)),
+        errors: runs.reduce((sum, r) => sum + r.errors, 0),
+        cpuUsPerOp: Math.round((sum(runs.map((r) => r.cpuSeconds)) * 1e6) / Math.max(1, sum(runs.map((r) => r.ok)))),
+        slices: runs.map((r) => r.rps),
+      },
     ]),
   );
+  return { byServer, roundRatios };
 }
 
-/** Requests that fail or answer with GraphQL errors count as errors, never as throughput. */
-async function load(server: Server, scenario: Scenario, data: BenchData, seconds: number) {
-  let graphqlErrors = 0;
-  const result = await autocannon({
-    url: server.url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (request) => {
-          const op = scenario.next(data);
-          return {
-            ...request,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${op.key}` },
-            body: JSON.stringify(op.body),
-          };
-        },
-        onResponse: (status, body) => {
-          if (status === 200 && body.includes('"errors"')) graphqlErrors++;
-        },
-      },
-    ],
-  });
-  const errors = result.errors + result.timeouts + result.non2xx + graphqlErrors;
-  const ok = result.requests.total - result.non2xx - graphqlErrors;
-  return { rps: Math.round(ok / seconds), p50: result.latency.p50, p99: result.latency.p99, errors };
-}
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 /**
  * SQL statements per operation, counted by PostgreSQL: each statement of
@@ -147,12 +156,26 @@ async function countStatements(server: Server, scenario: Scenario, data: BenchDa
   await sleep(2_500);
   const before = await read();
   for (let i = 0; i < COUNT_REQUESTS; i += 4) {
-    await Promise.all(Array.from({ length: 4 }, () => send(server.url, scenario.next(data))));
+    await Promise.all(Array.from({ length: 4 }, () => send(server.origin, scenario.next(data))));
   }
   await sleep(2_500);
   const after = await read();
   const statements = after.xacts - before.xacts - (after.sessions - before.sessions);
   return Math.round((statements / COUNT_REQUESTS) * 100) / 100;
+}
+
+interface MetricsCost {
+  scenario: string;
+  /** Our server as it runs (metrics on) and started with METRICS=false. */
+  on: Omit<Row, 'scenario' | 'server' | 'statementsPerOp'> & { slices: number[] };
+  off: Omit<Row, 'scenario' | 'server' | 'statementsPerOp'> & { slices: number[] };
+  /** req/s on over off: 1 costs nothing; the target is METRICS_TARGET or more. */
+  ratio: number;
+  /** Each A B B A round's own ratio, to show the spread, and their median (less moved by one disturbed round). */
+  roundRatios: number[];
+  medianRoundRatio: number;
+  target: number;
+  rounds: number;
 }
 
 async function main() {
@@ -168,67 +191,127 @@ async function main() {
     spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
   );
   const probe = scenarios[0]!.next(data);
-  const ours = await started(() => startOurs(DATABASE_URL, { ...SERVER_ENV, NODE_ENV: 'production' }, [...startFlags(), 'dist/server.js']), probe);
+  const ourEnv = { ...SERVER_ENV, NODE_ENV: 'production' };
+  const ourArgs = [...startFlags(), 'dist/server.js'];
+  const ours = await started(() => startOurs(DATABASE_URL, ourEnv, ourArgs), probe);
   const baseline = await started(() => startBaseline(DATABASE_URL, SERVER_ENV, startFlags()), probe);
-  console.log(`Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms`);
-  const equal = await checkEqual(ours.url, baseline.url, data, 5);
-  if (equal.differences.length > 0) throw new Error(`The servers answer differently: ${JSON.stringify(equal.differences.slice(0, 2), null, 2)}`);
-  console.log(`Both servers gave identical JSON for ${equal.checked} requests.`);
+  // The same build without metrics, for their cost; it gets the same requests as ours before it is measured.
+  const oursOff = await started(() => startOurs(DATABASE_URL, { ...ourEnv, METRICS: 'false' }, ourArgs, 'ours-metrics-off'), probe);
+  console.log(`Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms, ours with METRICS=false ${oursOff.coldStartMs} ms`);
 
   const rows: Row[] = [];
+  let metricsCost: MetricsCost | null = null;
+  let oursOffStopped = false;
   try {
-    for (const [index, scenario] of scenarios.entries()) {
+    // Nothing is measured unless both builds of ours answer exactly as the baseline does.
+    for (const server of [ours, oursOff]) {
+      const equal = await checkEqual(server.origin, baseline.origin, data, 5);
+      if (equal.differences.length > 0) {
+        printDifferences(equal, 5);
+        throw new Error(`${server.name} and the baseline answer differently: ${JSON.stringify(equal.differences.slice(0, 2), null, 2)}`);
+      }
+      console.log(`${server.name} and the baseline gave identical JSON for ${equal.checked} requests.`);
+    }
+
+    // The cost of metrics first, while both builds have answered the same requests and nothing else.
+    const scenario = scenarios.find((s) => s.name === METRICS_SCENARIO)!;
+    for (const server of [ours, baseline, oursOff]) await load(server.origin, scenario, data, PREWARM_S, CONNECTIONS);
+    noteLoad(`metrics cost: ${scenario.name}`);
+    const { byServer, roundRatios } = await measure([ours, oursOff], scenario, data, METRICS_ROUNDS);
+    const [on, off] = [byServer.get(ours)!, byServer.get(oursOff)!];
+    const sorted = roundRatios.toSorted((x, y) => x - y);
+    const medianRoundRatio = Math.round(((sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2) * 100) / 100;
+    metricsCost = { scenario: scenario.name, on, off, ratio: ratio(on.rps, off.rps), roundRatios, medianRoundRatio, target: METRICS_TARGET, rounds: METRICS_ROUNDS };
+    console.log(`  metrics on/off, ${scenario.name}: ${on.rps}/${off.rps} req/s, ratio ${metricsCost.ratio} (rounds ${roundRatios.join(', ')})`);
+    await oursOff.stop();
+    oursOffStopped = true;
+
+    for (const [index, scenario] of MEASURED.entries()) {
       // Alternate which server goes first, so neither always meets a warmer database.
       const [first, second] = index % 2 === 0 ? [ours, baseline] : [baseline, ours];
-      const measured = await measure([first, second], scenario, data);
+      noteLoad(scenario.name);
+      const { byServer } = await measure([first, second], scenario, data);
       for (const server of [first, second]) {
         const statementsPerOp = await countStatements(server, scenario, data, monitor, database);
-        const row: Row = { scenario: scenario.name, server: server.name, ...measured.get(server)!, statementsPerOp };
+        const { slices: _, ...measured } = byServer.get(server)!;
+        const row: Row = { scenario: scenario.name, server: server.name, ...measured, statementsPerOp };
         rows.push(row);
         console.log(`  ${scenario.name} / ${server.name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, ${statementsPerOp} statements/op`);
       }
     }
   } finally {
     const rss = { ours: peakRssMb(ours.process), baseline: peakRssMb(baseline.process) };
-    await Promise.all([ours.stop(), baseline.stop()]);
+    await Promise.all([ours.stop(), baseline.stop(), oursOffStopped ? Promise.resolve() : oursOff.stop()]);
     await monitor.end();
-    report(rows, rss, { ours: ours.coldStartMs, baseline: baseline.coldStartMs });
+    noteLoad('end');
+    if (rows.length > 0 || metricsCost) report(rows, metricsCost, rss, { ours: ours.coldStartMs, baseline: baseline.coldStartMs, 'ours-metrics-off': oursOff.coldStartMs });
   }
 }
 
-function report(rows: Row[], rss: Record<Server['name'], number>, coldStartMs: Record<Server['name'], number>) {
-  const table = scenarios.flatMap(({ name }) => {
+/** A Markdown table of rows of the same keys. */
+function markdownTable(rows: Record<string, string | number>[]): string[] {
+  const header = Object.keys(rows[0] ?? {});
+  const widths = header.map((h) => Math.max(h.length, ...rows.map((row) => String(row[h]).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map((row) => line(header.map((h) => String(row[h]))))];
+}
+
+const verdict = (value: number, target: number | undefined) => (target === undefined ? '—' : `≥ ${target} ${value >= target ? 'met' : 'MISSED'}`);
+
+function report(rows: Row[], metricsCost: MetricsCost | null, rss: Record<'ours' | 'baseline', number>, coldStartMs: Record<Server['name'], number>) {
+  const table = scenarios.flatMap(({ name, target }) => {
     const ours = rows.find((r) => r.scenario === name && r.server === 'ours');
     const base = rows.find((r) => r.scenario === name && r.server === 'baseline');
     if (!ours || !base) return [];
+    const r = ratio(ours.rps, base.rps);
     return [
       {
         scenario: name,
         'ours req/s': ours.rps,
         'base req/s': base.rps,
-        ratio: Math.round((ours.rps / base.rps) * 100) / 100,
+        ratio: r,
+        target: verdict(r, target),
         'ours p50/p99 ms': `${ours.p50}/${ours.p99}`,
         'base p50/p99 ms': `${base.p50}/${base.p99}`,
         'errors ours/base': `${ours.errors}/${base.errors}`,
+        'CPU µs/op ours/base': `${ours.cpuUsPerOp}/${base.cpuUsPerOp}`,
         'SQL/op ours/base': `${ours.statementsPerOp}/${base.statementsPerOp}`,
       },
     ];
   });
-  const header = Object.keys(table[0] ?? {});
-  const widths = header.map((h) => Math.max(h.length, ...table.map((row) => String(row[h as keyof typeof row]).length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const metricsTable = metricsCost
+    ? [
+        {
+          'metrics cost': metricsCost.scenario,
+          'on req/s': metricsCost.on.rps,
+          'off req/s': metricsCost.off.rps,
+          'ratio on/off': metricsCost.ratio,
+          target: verdict(metricsCost.ratio, metricsCost.target),
+          'rounds (A B B A)': metricsCost.roundRatios.join(', '),
+          'median round': metricsCost.medianRoundRatio,
+          'on p50/p99 ms': `${metricsCost.on.p50}/${metricsCost.on.p99}`,
+          'off p50/p99 ms': `${metricsCost.off.p50}/${metricsCost.off.p99}`,
+          'errors on/off': `${metricsCost.on.errors}/${metricsCost.off.errors}`,
+          'CPU µs/op on/off': `${metricsCost.on.cpuUsPerOp}/${metricsCost.off.cpuUsPerOp}`,
+        },
+      ]
+    : [];
+  const loads = loadAverages.map((l) => l.load1);
   const lines = [
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...table.map((row) => line(header.map((h) => String(row[h as keyof typeof row])))),
-    '',
+    ...(table.length > 0 ? [...markdownTable(table), ''] : []),
+    ...(metricsTable.length > 0 ? [...markdownTable(metricsTable), ''] : []),
     `Peak RSS: ours ${rss.ours} MB, baseline ${rss.baseline} MB. Cold start to first answer: ours ${coldStartMs.ours} ms, baseline ${coldStartMs.baseline} ms.`,
-    `${CONNECTIONS} connections; per scenario and server ${DURATION_S} s measured in two slices (order A B B A), each after ${WARMUP_S} s of warm-up; ${new Date().toISOString()}; node ${process.version}.`,
+    `1-minute load average as measurements began: ${Math.min(...loads)}–${Math.max(...loads)} on ${os.availableParallelism()} cores (per scenario in the JSON).`,
+    `${CONNECTIONS} connections; per scenario and server ${DURATION_S} s measured in two slices (order A B B A), each after ${WARMUP_S} s of warm-up; ` +
+      `metrics: our server (A) against itself with METRICS=false (B), ${METRICS_ROUNDS} × A B B A; ${new Date().toISOString()}; node ${process.version}.`,
   ];
   console.log(`\n${lines.join('\n')}`);
   fs.mkdirSync(new URL('results/', import.meta.url), { recursive: true });
   const file = new URL(`results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
-  fs.writeFileSync(file, JSON.stringify({ rows, table, rss, coldStartMs, connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ rows, table, metricsCost, rss, coldStartMs, loadAverages, cores: os.availableParallelism(), connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S }, null, 2),
+  );
   console.log(`Written to ${fileURLToPath(file)}`);
 }
 

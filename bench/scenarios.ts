@@ -9,13 +9,59 @@ export interface BenchData {
   accounts: { adminKey: string; workspaceIds: string[] }[];
   /** The account and workspace holding 1,000,000 models. */
   big: { adminKey: string; workspaceId: string; deepCursors: string[] };
-  /** A sample of model ids of the 1,000 ordinary workspaces, with their account's key. */
-  models: { id: string; adminKey: string }[];
+  /** A sample of model ids of the 1,000 ordinary workspaces, with their workspace and their account's key. */
+  models: { id: string; workspaceId: string; adminKey: string }[];
 }
 
+/** A GraphQL request's body. */
+export interface GraphQLRequest {
+  query: string;
+  operationName: OperationName;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * One HTTP request, GraphQL or REST: the same request shape for both, sent
+ * as is (see httpRequest) to our server and to the baseline, by fetch and by
+ * autocannon alike.
+ */
 export interface Operation {
+  /** The API key, sent as `Authorization: Bearer <key>`. */
   key: string;
-  body: { query: string; operationName: string; variables: Record<string, unknown> };
+  method: 'GET' | 'POST';
+  /** Path and query string, e.g. `/graphql` or `/v1/workspaces/ws_…/models?limit=20`. */
+  path: string;
+  /** Sent as JSON; none for a GET. */
+  body?: GraphQLRequest;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** The request's method, path, headers and body text. */
+export function httpRequest(op: Operation): { method: Operation['method']; path: string; headers: Record<string, string>; body: string | undefined } {
+  const headers: Record<string, string> = { authorization: `Bearer ${op.key}` };
+  if (op.body !== undefined) headers['content-type'] = 'application/json';
+  return { method: op.method, path: op.path, headers, body: op.body === undefined ? undefined : JSON.stringify(op.body) };
+}
+
+/**
+ * Whether an answer is a success: a 2xx status and, for GraphQL, no
+ * `errors` (GraphQL answers most errors with 200). Anything else counts as
+ * an error, never as throughput.
+ */
+export const succeeded = (op: Operation, status: number, body: string): boolean =>
+  status >= 200 && status < 300 && (op.path !== GRAPHQL_PATH || !body.includes('"errors"'));
+
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+/** Sends an operation to a server at `origin` (http://host:port). */
+export async function send(origin: string, op: Operation): Promise<Answer> {
+  const { method, path, headers, body } = httpRequest(op);
+  const response = await fetch(`${origin}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  return { status: response.status, body: await response.text() };
 }
 
 const MODEL_FIELDS = /* GraphQL */ `
@@ -63,10 +109,28 @@ export const queries = {
 export type OperationName = keyof typeof queries;
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
-const op = (key: string, operationName: OperationName, variables: Record<string, unknown>): Operation => ({
+/** A GraphQL operation: POST /graphql. */
+export const op = (key: string, operationName: OperationName, variables: Record<string, unknown>): Operation => ({
   key,
+  method: 'POST',
+  path: GRAPHQL_PATH,
   body: { query: queries[operationName], operationName, variables },
 });
+
+/** A REST read: GET of a path under /v1 (segments URI-encoded by the caller, see restPath). */
+export const rest = (key: string, path: string): Operation => ({ key, method: 'GET', path });
+
+/** The REST resource's paths (DESIGN.md, "The REST resource"). */
+export const restPath = {
+  list: (workspaceId: string, query: { limit?: number | string; cursor?: string } = {}) => {
+    const params = new URLSearchParams();
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.cursor !== undefined) params.set('cursor', query.cursor);
+    const search = params.toString();
+    return `/v1/workspaces/${encodeURIComponent(workspaceId)}/models${search ? `?${search}` : ''}`;
+  },
+  model: (workspaceId: string, id: string) => `/v1/workspaces/${encodeURIComponent(workspaceId)}/models/${encodeURIComponent(id)}`,
+};
 
 const byId = (data: BenchData) => {
   const model = pick(data.models);
@@ -76,6 +140,14 @@ const firstPage = (data: BenchData) => {
   const account = pick(data.accounts);
   return op(account.adminKey, 'ModelsPage', { workspace: pick(account.workspaceIds), first: 20 });
 };
+const restById = (data: BenchData) => {
+  const model = pick(data.models);
+  return rest(model.adminKey, restPath.model(model.workspaceId, model.id));
+};
+const restFirstPage = (data: BenchData) => {
+  const account = pick(data.accounts);
+  return rest(account.adminKey, restPath.list(pick(account.workspaceIds), { limit: 20 }));
+};
 const setStatus = (data: BenchData) => {
   const model = pick(data.models);
   return op(model.adminKey, 'SetStatus', { id: model.id, status: Math.random() < 0.5 ? 'MODEL_STATUS_ENABLED' : 'MODEL_STATUS_DISABLED' });
@@ -84,11 +156,13 @@ const setStatus = (data: BenchData) => {
 export interface Scenario {
   name: string;
   next(data: BenchData): Operation;
+  /** The lowest acceptable ratio ours/baseline of req/s (README, "Performance"), when there is one. */
+  target?: number;
 }
 
 export const scenarios: Scenario[] = [
-  { name: 'model(id)', next: byId },
-  { name: 'first page (20)', next: firstPage },
+  { name: 'model(id)', next: byId, target: 0.5 },
+  { name: 'first page (20)', next: firstPage, target: 0.5 },
   {
     name: 'deep page of 1M (~500k in)',
     next: (data) => op(data.big.adminKey, 'ModelsPage', { workspace: data.big.workspaceId, first: 20, after: pick(data.big.deepCursors) }),
@@ -107,6 +181,7 @@ export const scenarios: Scenario[] = [
   {
     name: 'nested 20 × 20',
     next: (data) => op(pick(data.accounts).adminKey, 'Nested', { workspaces: 20, models: 20 }),
+    target: 0.4,
   },
   { name: 'setModelStatus', next: setStatus },
   {
@@ -115,5 +190,8 @@ export const scenarios: Scenario[] = [
       const roll = Math.random();
       return roll < 0.8 ? firstPage(data) : roll < 0.95 ? byId(data) : setStatus(data);
     },
+    target: 0.4,
   },
+  { name: 'REST model by id', next: restById, target: 0.8 },
+  { name: 'REST first page (20)', next: restFirstPage, target: 0.8 },
 ];

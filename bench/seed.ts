@@ -34,8 +34,8 @@ const BIG_BATCH = 100_000;
 const DEEP_FROM = 490_000;
 const DEEP_TO = 510_000;
 const DEEP_STEP = 1_000;
-/** Bump when the seeded shape changes: an older marker then means "reseed". */
-const SEED_VERSION = 1;
+/** Bump when the seeded shape changes: an older marker then means "reseed". 2: sampled models carry their workspaceId (REST paths). */
+const SEED_VERSION = 2;
 const SEED_LOCK_KEY = 7_240_611_020;
 
 const log = (message: string) => console.log(`[seed] ${message}`);
@@ -251,12 +251,12 @@ export async function seed(databaseUrl: string): Promise<BenchData> {
         .filter((_, i) => i % DEEP_STEP === 0)
         .map((row) => encodeCursor(scope, [row.created_at.toISOString(), row.id]));
       const keyOfAccount = new Map(owners.map((owner) => [owner.accountId, owner.apiKey]));
-      const sample = await sql<{ id: string; account_id: string }[]>`
-        select id, account_id from models where workspace_id = any(${ordinary}::text[]) order by random() limit ${SAMPLE_MODELS}`;
+      const sample = await sql<{ id: string; workspace_id: string; account_id: string }[]>`
+        select id, workspace_id, account_id from models where workspace_id = any(${ordinary}::text[]) order by random() limit ${SAMPLE_MODELS}`;
       data = {
         accounts: owners.slice(0, ACCOUNTS).map((owner, a) => ({ adminKey: owner.apiKey, workspaceIds: workspaceIds[a]! })),
         big: { adminKey: owners[ACCOUNTS]!.apiKey, workspaceId: bigWorkspaceId, deepCursors },
-        models: sample.map((row) => ({ id: row.id, adminKey: keyOfAccount.get(row.account_id)! })),
+        models: sample.map((row) => ({ id: row.id, workspaceId: row.workspace_id, adminKey: keyOfAccount.get(row.account_id)! })),
       };
       await sql`insert into bench.seed (id, version, data) values (1, ${SEED_VERSION}, ${sql.json(data as unknown as postgres.JSONValue)})`;
       log(`bench data: ${deepCursors.length} deep cursors, ${data.models.length} sampled models (${seconds(step)})`);

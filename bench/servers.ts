@@ -3,14 +3,40 @@
  * free port, and stopping them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Our server runs as `npm start` runs it: with its node flags (the heap
+ * sizes) and NODE_ENV=production, which skips graphql-js's development-only
+ * checks. The baseline gets the same flags.
+ */
+export function startFlags(): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const flags = /exec node (.*?) ?dist\/server\.js/.exec(scripts.start);
+  if (!flags) throw new Error(`npm start no longer runs "exec node … dist/server.js": ${scripts.start}`);
+  return flags[1]!.split(' ').filter(Boolean);
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc (clock ticks of 10 ms); 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command's closing parenthesis.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export interface RunningServer {
   name: string;
-  /** http://127.0.0.1:<port>/graphql */
-  url: string;
+  /** http://127.0.0.1:<port>: operations carry their own paths (bench/scenarios.ts). */
+  origin: string;
   child: ChildProcess;
   /** Everything the process printed so far (stdout and stderr), for reports. */
   output(): string;
@@ -49,7 +75,7 @@ export function startServer({ name, args, env, ready, timeoutMs = 30_000 }: Star
       const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ name, url: `http://127.0.0.1:${match[1]}/graphql`, child, output: () => output, stop });
+        resolve({ name, origin: `http://127.0.0.1:${match[1]}`, child, output: () => output, stop });
       }
     };
     child.stdout!.on('data', onData);
@@ -65,9 +91,9 @@ export function startServer({ name, args, env, ready, timeoutMs = 30_000 }: Star
  * Our server: by default `node --import tsx src/server.ts`; pass
  * `['dist/server.js']` for the production build (after `npm run build`).
  */
-export const startOurs = (databaseUrl: string, env: Record<string, string> = {}, args = ['--import', 'tsx', 'src/server.ts']) =>
+export const startOurs = (databaseUrl: string, env: Record<string, string> = {}, args = ['--import', 'tsx', 'src/server.ts'], name = 'ours') =>
   startServer({
-    name: 'ours',
+    name,
     args,
     env: { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', ...env },
     ready: /GraphQL API and GraphiQL at http:\/\/[^:\s]+:(\d+)\/graphql/,
