@@ -26,7 +26,7 @@ export async function listModels(scope: Scope, workspaceId: string, query: ListQ
   const orderBy = { field: 'CREATED_AT', direction } as const;
   const order = modelOrder(orderBy);
   // A cursor is valid only for this workspace, these filters and this sortOrder.
-  const cursorScope = `rest:${workspaceId}:${direction}:${createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 16)}`;
+  const cursorScope = `rest:${workspaceId}:${direction}:${filterDigest(filter)}`;
   let window: PageWindow;
   try {
     // An empty cursor is a first page, as clients that always send the parameter expect.
@@ -60,6 +60,12 @@ export async function setStatus(scope: Scope, workspaceId: string, id: string, s
   if (!changed.ok) throw fromProblem(changed.problem);
   return modelJson(changed.value);
 }
+
+const digest = (filter: object) => createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 16);
+const NO_FILTER = digest({});
+
+/** A filter's part of the cursor scope; most pages have none, whose digest is known. */
+const filterDigest = (filter: object) => (Object.keys(filter).length === 0 ? NO_FILTER : digest(filter));
 
 const REST_NAMES: Record<keyof ModelFilterInput, string> = {
   status: 'status',
