@@ -8,7 +8,7 @@ import type { Context } from '../graphql/context.ts';
 import { createGraphQL } from '../graphql/yoga.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { createRest, type RestOptions } from '../rest/router.ts';
-import { RestError } from '../rest/status.ts';
+import { tooLarge } from '../rest/status.ts';
 import { createFrontDoor } from './front-door.ts';
 import { createFastPath } from './graphql-fast-path.ts';
 import { createRestFastPath } from './rest-fast-path.ts';
@@ -121,11 +121,9 @@ export function createApp({
     rest,
     restFastPath: direct ? createRestFastPath({ rest, cors, scopeFor }) : null,
     restTooLarge: (response: ServerResponse) => {
-      const error = new RestError('INVALID_ARGUMENT', `The request body is larger than the limit of ${limits.bodyBytes} bytes.`, [
-        { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'body', description: `must be at most ${limits.bodyBytes} bytes` }] },
-      ]);
+      const error = tooLarge(limits.bodyBytes);
       metrics?.error('rest', error.rpc);
-      response.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
+      response.writeHead(error.httpStatus, { 'content-type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify(error.body));
     },
   });

@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { restPathOf } from '../rest/paths.ts';
-import type { FastPath } from './graphql-fast-path.ts';
+import { withBodyRead, type FastPath } from './graphql-fast-path.ts';
 import type { RestFastPath } from './rest-fast-path.ts';
 import type { Metrics } from './metrics.ts';
 import type { RequestLog } from './request-log.ts';
@@ -26,7 +26,7 @@ export interface FrontDoorParts {
   /** The REST reads straight from node:http; null: everything goes to fets. */
   restFastPath: RestFastPath | null;
   /** 413 for a REST request (its own error format). */
-  restTooLarge(response: ServerResponse, requestId: string): void;
+  restTooLarge(response: ServerResponse): void;
 }
 
 export interface FrontDoor {
@@ -81,8 +81,8 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
       return parts.graphql.yoga(request, response);
     }
     if (route.startsWith('/v1/') || route === '/openapi.json' || route.startsWith('/docs')) {
-      if (tooLarge) return refuse(request, response, () => parts.restTooLarge(response, entry.id));
-      if (request.headers['transfer-encoding'] !== undefined) return readWithin(request, response, parts.bodyBytes, entry.id, parts);
+      if (tooLarge) return refuse(request, response, () => parts.restTooLarge(response));
+      if (request.headers['transfer-encoding'] !== undefined) return readWithin(request, response, parts);
       if (parts.restFastPath) return parts.restFastPath(request, response, entry.id);
       return parts.rest(request, response);
     }
@@ -125,10 +125,10 @@ function refuse(request: IncomingMessage, response: ServerResponse, answer: () =
 
 /**
  * A chunked REST body, counted as it arrives: over the limit is 413; within
- * it, the bytes go on with the request, as the GraphQL fast path hands a body
- * it read to yoga (normalizeNodeRequest reads an async iterable in `body`).
+ * it, the bytes go on with the request (withBodyRead).
  */
-function readWithin(request: IncomingMessage, response: ServerResponse, max: number, requestId: string, parts: FrontDoorParts) {
+function readWithin(request: IncomingMessage, response: ServerResponse, parts: FrontDoorParts) {
+  const max = parts.bodyBytes;
   const chunks: Buffer[] = [];
   let size = 0;
   let refused = false;
@@ -137,20 +137,14 @@ function readWithin(request: IncomingMessage, response: ServerResponse, max: num
     size += chunk.length;
     if (size > max) {
       refused = true;
-      refuse(request, response, () => parts.restTooLarge(response, requestId));
+      refuse(request, response, () => parts.restTooLarge(response));
       return;
     }
     chunks.push(chunk);
   });
   request.once('end', () => {
     if (refused) return;
-    const body = Buffer.concat(chunks, size);
-    (request as IncomingMessage & { body?: unknown }).body = {
-      bytes: body.length,
-      async *[Symbol.asyncIterator]() {
-        yield body;
-      },
-    };
+    withBodyRead(request, Buffer.concat(chunks, size));
     parts.rest(request, response);
   });
   request.once('error', () => response.destroy());

@@ -58,17 +58,7 @@ export function createFastPath(parts: FastPathParts): FastPath {
 
 async function answer(parts: FastPathParts, request: IncomingMessage, response: ServerResponse, requestId: string, mediaType: string, body: Buffer): Promise<void> {
   const handOver = () => {
-    // normalizeNodeRequest (@whatwg-node/server) takes a request whose stream
-    // was read from its `body` (as body parsers leave it), when that has own
-    // keys; an async iterable of the same bytes is read as the stream would
-    // have been. (A string would do, but it is checked with Object.keys: one
-    // key per character.)
-    (request as IncomingMessage & { body?: unknown }).body = {
-      bytes: body.length,
-      async *[Symbol.asyncIterator]() {
-        yield body;
-      },
-    };
+    withBodyRead(request, body);
     parts.yoga(request, response);
   };
   const params = graphqlParams(body);
@@ -170,6 +160,23 @@ function graphqlParams(body: Buffer): { query: string; operationName: string | n
   if (operationName != null && typeof operationName !== 'string') return null;
   if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
   return { query, operationName: (operationName as string | undefined) ?? null, variables: (variables as Record<string, unknown> | undefined) ?? {} };
+}
+
+/**
+ * Leaves the bytes of a request's body, already read from its stream, where
+ * a @whatwg-node/server adapter (yoga, fets) reads them: normalizeNodeRequest
+ * takes a request whose stream was read from its `body` (as body parsers
+ * leave it) when that has own keys, and reads an async iterable of the same
+ * bytes as the stream would have been read. (A string would do, but it is
+ * checked with Object.keys: one key per character.)
+ */
+export function withBodyRead(request: IncomingMessage, body: Buffer): void {
+  (request as IncomingMessage & { body?: unknown }).body = {
+    bytes: body.length,
+    async *[Symbol.asyncIterator]() {
+      yield body;
+    },
+  };
 }
 
 /** What getCORSHeadersByRequestAndOptions reads of a request: its headers. */

@@ -11,9 +11,6 @@ export type GraphQLPath = 'fast' | 'yoga';
  * request by route, method and status with its latency, GraphQL operations by
  * name and type whichever path ran them, errors by code on each surface, the
  * database's statements and pool, and the process's own metrics.
- *
- * Recording is on every request's path, so each series' child is looked up
- * once and kept: prom-client hashes the label values on every call otherwise.
  */
 export interface Metrics {
   registry: Registry;
@@ -84,19 +81,6 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
     },
   });
 
-  const children = <Child>(make: (labels: string[]) => Child) => {
-    const made = new Map<string, Child>();
-    return (...labels: string[]) => {
-      const key = labels.join('\u0000');
-      let child = made.get(key);
-      if (!child) made.set(key, (child = make(labels)));
-      return child;
-    };
-  };
-  const requestChild = children(([route, method, status]) => requests.labels(route!, method!, status!));
-  const durationChild = children(([route, method]) => durations.labels(route!, method!));
-  const errorChild = children(([surface, code]) => errors.labels(surface!, code!));
-
   const names = new Set<string>();
   const operationLabels = new PerOperation<Record<GraphQLPath, Counter<'operation_name' | 'operation_type' | 'path'>['labels'] extends (...a: never[]) => infer C ? C : never>>();
   const operation: Metrics['operation'] = (document, operationName, path) => {
@@ -120,18 +104,18 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
     registry,
     request(route, method, status, seconds) {
       const verb = METHODS.has(method) ? method : 'OTHER';
-      requestChild(route, verb, String(status)).inc();
-      durationChild(route, verb).observe(seconds);
+      requests.inc({ route, method: verb, status });
+      durations.observe({ route, method: verb }, seconds);
     },
     operation,
-    error: (surface, code) => errorChild(surface, code).inc(),
+    error: (surface, code) => errors.inc({ surface, code }),
     plugin: {
       onExecute({ args }) {
         operation(args.document, args.operationName ?? null, 'yoga');
       },
       onResultProcess({ result }) {
         if (Array.isArray(result) || !('errors' in result)) return;
-        for (const error of result.errors ?? []) errorChild('graphql', String(error.extensions?.code ?? 'BAD_REQUEST')).inc();
+        for (const error of result.errors ?? []) errors.inc({ surface: 'graphql', code: String(error.extensions?.code ?? 'BAD_REQUEST') });
       },
     },
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),

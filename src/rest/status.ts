@@ -52,6 +52,12 @@ export class RestError extends Error {
 export const badRequest = (violations: FieldViolation[], message = violations.map((v) => `${v.field}: ${v.description}`).join('; ')) =>
   new RestError('INVALID_ARGUMENT', message, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: violations }]);
 
+/** A body over the limit: 413, as INVALID_ARGUMENT naming `body` (google.rpc has no code of its own for it). */
+export const tooLarge = (limit: number) => {
+  const error = badRequest([{ field: 'body', description: `must be at most ${limit} bytes` }], `The request body is larger than the limit of ${limit} bytes.`);
+  return new RestError(error.rpc, error.message, error.details, {}, 413);
+};
+
 export const notFound = (what: 'workspace' | 'model') => new RestError('NOT_FOUND', `No ${what} with this id exists in this account.`);
 
 export const unauthenticated = () => new RestError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Bearer <api key>`.');
