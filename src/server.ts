@@ -5,6 +5,7 @@ import { DataDirInUseError, openDatabase, type DatabaseHandle } from './db/clien
 import { createLogger, type Logger } from './logger.ts';
 import { guardProcess } from './process-guard.ts';
 import { createApp } from './http/app.ts';
+import { serveMetrics } from './http/front-door.ts';
 
 /** After SIGTERM, the server stops once nothing has been in flight for this long. */
 const QUIET_MS = 500;
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
             response.writeHead(404).end();
             return;
           }
-          void app.metrics!.render().then(({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body));
+          void serveMetrics(app.metrics!, response);
         }).listen(config.metrics.port)
       : null;
 

@@ -150,7 +150,8 @@ function readWithin(request: IncomingMessage, response: ServerResponse, parts: F
   request.once('error', () => response.destroy());
 }
 
-async function serveMetrics(metrics: Metrics, response: ServerResponse) {
+/** `GET /metrics`: the exposition text (on PORT here, or on METRICS_PORT's own server). */
+export async function serveMetrics(metrics: Metrics, response: ServerResponse) {
   const { contentType, body } = await metrics.render();
   response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
   response.end(body);
