@@ -131,8 +131,8 @@ export async function selectModels(db: Database, accountId: string, ids: readonl
 
 /**
  * The account's workspaces with these ids, each with one page of its models,
- * in ONE statement: a LATERAL subquery per workspace walks the index of the
- * order and stops after the window, however deep the cursor. Unknown and
+ * in ONE statement: a subquery per workspace walks the index of the order
+ * and stops after the window, however deep the cursor. Unknown and
  * foreign workspaces are absent; each page is in query order (see toPage).
  */
 export async function selectModelPages(
@@ -233,12 +233,11 @@ function buildPageStatement(db: Database, ids: IdCount, window: PageWindow, orde
   const order = modelOrder(orderBy);
   const orderBySql = windowOrderBy(order, window);
   const placeholders = (prefix: string, keys: readonly string[] | null) => keys && keys.map((_, i) => sql.placeholder(`${prefix}${i}`));
+  // Named "models" like the table it reads, so the order's expressions (over
+  // "models".…) mean the same columns in json_agg's ORDER BY as in the window:
+  // an aggregate's input order is otherwise unspecified.
   const page = db
-    .select({
-      ...getTableColumns(models),
-      // The position within the window, so the outer query can keep each page's order.
-      position: sql<number>`row_number() over (order by ${sql.join(orderBySql, sql`, `)})`.as('position'),
-    })
+    .select(getTableColumns(models))
     .from(models)
     .where(
       and(
@@ -250,17 +249,15 @@ function buildPageStatement(db: Database, ids: IdCount, window: PageWindow, orde
     )
     .orderBy(...orderBySql)
     .limit(sql.placeholder('limit'))
-    .as('page');
+    .as('models');
   return db
     .select({
       workspace: workspaces,
-      // Null for an empty page.
-      models: sql<ModelTuple[] | null>`json_agg(${modelTuple(page)} order by ${page.position}) filter (where ${page.id} is not null)`,
+      // A correlated subquery per workspace: no join and no grouping to undo. Null for an empty page.
+      models: sql<ModelTuple[] | null>`(select json_agg(${modelTuple(page)} order by ${sql.join(orderBySql, sql`, `)}) from ${page})`,
     })
     .from(workspaces)
-    .leftJoinLateral(page, sql`true`)
     .where(accountRowsIn(workspaces, ids))
-    .groupBy(workspaces.id)
     .prepare(`model_page:${name}`);
 }
 
