@@ -1,22 +1,26 @@
 /**
  * `npm run bench`: our server (production build) against a minimal
  * node:http + postgres.js baseline on the same seeded PostgreSQL database, in
- * one run, scenario by scenario, alternating the servers; and the cost of
- * metrics: our server against itself started with METRICS=false. Prints the
+ * one run, scenario by scenario, alternating the servers; and our server
+ * against itself: with metrics against METRICS=false (their cost), and a
+ * trusted document named by id (TRUSTED_DOCUMENTS) against the same query
+ * sent as text. Prints the
  * tables and writes them to bench/results/<time>.json (kept out of git unless
  * force-added: the repository keeps the run the README quotes). See README,
  * "Performance".
  *
  *   BENCH_CONNECTIONS (16), BENCH_WARMUP (2 s), BENCH_DURATION (8 s per scenario and server),
- *   BENCH_METRICS_ROUNDS (4 × A B B A), BENCH_SCENARIOS (names, comma-separated; empty: only metrics)
+ *   BENCH_METRICS_ROUNDS (4 × A B B A, for each comparison of ours with itself),
+ *   BENCH_SCENARIOS (names, comma-separated; empty: only the comparisons of ours with itself)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { load, type LoadResult } from './load.ts';
-import { scenarios, send, succeeded, type BenchData, type Operation, type Scenario } from './scenarios.ts';
+import { byDocumentId, scenarios, send, succeeded, trustedManifest, type BenchData, type Operation, type Scenario } from './scenarios.ts';
 import { checkEqual, printDifferences } from './check-equal.ts';
 import { seed } from './seed.ts';
 import { cpuSeconds, root, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
@@ -38,6 +42,8 @@ const METRICS_ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS || 4);
 const PREWARM_S = 5;
 /** Metrics may cost at most 3% of throughput: req/s with metrics over req/s without. */
 const METRICS_TARGET = 0.97;
+/** A trusted document by id is answered as fast as its text: req/s by id over req/s as text. */
+const TRUSTED_TARGET = 0.95;
 /**
  * BENCH_SCENARIOS: the scenarios to measure, by name, separated by commas;
  * unset: all of them; empty: none (only the metrics comparison).
@@ -51,7 +57,7 @@ const MEASURED = process.env.BENCH_SCENARIOS === undefined ? scenarios : process
 const SERVER_ENV = { DATABASE_IDLE_TIMEOUT: '1' };
 
 interface Server {
-  name: 'ours' | 'baseline' | 'ours-metrics-off';
+  name: 'ours' | 'baseline' | 'ours-metrics-off' | 'ours-trusted';
   origin: string;
   process: ChildProcess;
   stop(): Promise<void>;
@@ -104,17 +110,18 @@ function peakRssMb(child: ChildProcess): number {
  * (`rounds` times over), each slice after a warm-up of its own: this
  * machine's speed drifts over tens of seconds, and a ratio of two
  * back-to-back runs moved by ±0.05; the mirrored order cancels a steady
- * drift. req/s and errors are over all slices; p50 and p99 are the slices'
+ * drift (`scenarios`: one for both, or each server's own). req/s and errors are over all slices; p50 and p99 are the slices'
  * means; `rounds` holds each round's ratio A/B of req/s. The servers' CPU
  * time per answer is less moved by other work on the machine than req/s.
  */
-async function measure(servers: [Server, Server], scenario: Scenario, data: BenchData, rounds = 1) {
+async function measure(servers: [Server, Server], scenarios: Scenario | [Scenario, Scenario], data: BenchData, rounds = 1) {
+  const scenarioOf = (server: Server) => (Array.isArray(scenarios) ? scenarios[servers.indexOf(server)]! : scenarios);
   const slices = new Map<Server, (LoadResult & { cpuSeconds: number })[]>(servers.map((server) => [server, []]));
   for (let round = 0; round < rounds; round++) {
     for (const server of [...servers, ...servers.toReversed()]) {
-      await load(server.origin, scenario, data, WARMUP_S, CONNECTIONS);
+      await load(server.origin, scenarioOf(server), data, WARMUP_S, CONNECTIONS);
       const cpuBefore = cpuSeconds(server.process.pid!);
-      const result = await load(server.origin, scenario, data, DURATION_S / 2, CONNECTIONS);
+      const result = await load(server.origin, scenarioOf(server), data, DURATION_S / 2, CONNECTIONS);
       slices.get(server)!.push({ ...result, cpuSeconds: cpuSeconds(server.process.pid!) - cpuBefore });
     }
   }
@@ -164,18 +171,32 @@ async function countStatements(server: Server, scenario: Scenario, data: BenchDa
   return Math.round((statements / COUNT_REQUESTS) * 100) / 100;
 }
 
-interface MetricsCost {
+/** Our server against itself: two variants (A and B), each under its own form of one scenario. */
+interface SelfComparison {
+  /** What is compared, e.g. "metrics on/off". */
+  comparison: string;
   scenario: string;
-  /** Our server as it runs (metrics on) and started with METRICS=false. */
-  on: Omit<Row, 'scenario' | 'server' | 'statementsPerOp'> & { slices: number[] };
-  off: Omit<Row, 'scenario' | 'server' | 'statementsPerOp'> & { slices: number[] };
-  /** req/s on over off: 1 costs nothing; the target is METRICS_TARGET or more. */
+  a: Omit<Row, 'scenario' | 'server' | 'statementsPerOp'> & { slices: number[] };
+  b: Omit<Row, 'scenario' | 'server' | 'statementsPerOp'> & { slices: number[] };
+  /** req/s of A over B: 1 when A costs nothing more; the target is `target` or more. */
   ratio: number;
   /** Each A B B A round's own ratio, to show the spread, and their median (less moved by one disturbed round). */
   roundRatios: number[];
   medianRoundRatio: number;
   target: number;
   rounds: number;
+}
+
+/** A against B in METRICS_ROUNDS rounds of A B B A (their difference is smaller than one round's noise). */
+async function compareSelf(comparison: string, [a, b]: [Server, Server], scenarios: [Scenario, Scenario], data: BenchData, target: number): Promise<SelfComparison> {
+  noteLoad(comparison);
+  const { byServer, roundRatios } = await measure([a, b], scenarios, data, METRICS_ROUNDS);
+  const [measuredA, measuredB] = [byServer.get(a)!, byServer.get(b)!];
+  const sorted = roundRatios.toSorted((x, y) => x - y);
+  const medianRoundRatio = Math.round(((sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2) * 100) / 100;
+  const result = { comparison, scenario: scenarios[1].name, a: measuredA, b: measuredB, ratio: ratio(measuredA.rps, measuredB.rps), roundRatios, medianRoundRatio, target, rounds: METRICS_ROUNDS };
+  console.log(`  ${comparison}, ${result.scenario}: ${measuredA.rps}/${measuredB.rps} req/s, ratio ${result.ratio} (rounds ${roundRatios.join(', ')})`);
+  return result;
 }
 
 async function main() {
@@ -195,13 +216,18 @@ async function main() {
   const ourArgs = [...startFlags(), 'dist/server.js'];
   const ours = await started(() => startOurs(DATABASE_URL, ourEnv, ourArgs), probe);
   const baseline = await started(() => startBaseline(DATABASE_URL, SERVER_ENV, startFlags()), probe);
-  // The same build without metrics, for their cost; it gets the same requests as ours before it is measured.
+  // The same build without metrics, for their cost; and with trusted documents, for theirs. Each gets the same requests as ours before it is measured.
   const oursOff = await started(() => startOurs(DATABASE_URL, { ...ourEnv, METRICS: 'false' }, ourArgs, 'ours-metrics-off'), probe);
-  console.log(`Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms, ours with METRICS=false ${oursOff.coldStartMs} ms`);
+  const manifest = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-trusted-')), 'persisted-documents.json');
+  fs.writeFileSync(manifest, JSON.stringify(trustedManifest()));
+  const oursTrusted = await started(() => startOurs(DATABASE_URL, { ...ourEnv, TRUSTED_DOCUMENTS: manifest }, ourArgs, 'ours-trusted'), byDocumentId(probe));
+  console.log(
+    `Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms, ours with METRICS=false ${oursOff.coldStartMs} ms, ours with TRUSTED_DOCUMENTS ${oursTrusted.coldStartMs} ms`,
+  );
 
   const rows: Row[] = [];
-  let metricsCost: MetricsCost | null = null;
-  let oursOffStopped = false;
+  const comparisons: SelfComparison[] = [];
+  const variants = [oursOff, oursTrusted];
   try {
     // Nothing is measured unless both builds of ours answer exactly as the baseline does.
     for (const server of [ours, oursOff]) {
@@ -213,18 +239,15 @@ async function main() {
       console.log(`${server.name} and the baseline gave identical JSON for ${equal.checked} requests.`);
     }
 
-    // The cost of metrics first, while both builds have answered the same requests and nothing else.
+    // Ours against itself first, while every build has answered the same requests and nothing else.
     const scenario = scenarios.find((s) => s.name === METRICS_SCENARIO)!;
+    const byId: Scenario = { name: `${scenario.name} by documentId`, next: (data) => byDocumentId(scenario.next(data)) };
     for (const server of [ours, baseline, oursOff]) await load(server.origin, scenario, data, PREWARM_S, CONNECTIONS);
-    noteLoad(`metrics cost: ${scenario.name}`);
-    const { byServer, roundRatios } = await measure([ours, oursOff], scenario, data, METRICS_ROUNDS);
-    const [on, off] = [byServer.get(ours)!, byServer.get(oursOff)!];
-    const sorted = roundRatios.toSorted((x, y) => x - y);
-    const medianRoundRatio = Math.round(((sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2) * 100) / 100;
-    metricsCost = { scenario: scenario.name, on, off, ratio: ratio(on.rps, off.rps), roundRatios, medianRoundRatio, target: METRICS_TARGET, rounds: METRICS_ROUNDS };
-    console.log(`  metrics on/off, ${scenario.name}: ${on.rps}/${off.rps} req/s, ratio ${metricsCost.ratio} (rounds ${roundRatios.join(', ')})`);
-    await oursOff.stop();
-    oursOffStopped = true;
+    await load(oursTrusted.origin, byId, data, PREWARM_S, CONNECTIONS);
+    comparisons.push(await compareSelf('metrics on/off', [ours, oursOff], [scenario, scenario], data, METRICS_TARGET));
+    comparisons.push(await compareSelf('trusted document by id/as text', [oursTrusted, ours], [byId, scenario], data, TRUSTED_TARGET));
+    await Promise.all(variants.map((server) => server.stop()));
+    variants.length = 0;
 
     for (const [index, scenario] of MEASURED.entries()) {
       // Alternate which server goes first, so neither always meets a warmer database.
@@ -241,10 +264,11 @@ async function main() {
     }
   } finally {
     const rss = { ours: peakRssMb(ours.process), baseline: peakRssMb(baseline.process) };
-    await Promise.all([ours.stop(), baseline.stop(), oursOffStopped ? Promise.resolve() : oursOff.stop()]);
+    await Promise.all([ours.stop(), baseline.stop(), ...variants.map((server) => server.stop())]);
     await monitor.end();
     noteLoad('end');
-    if (rows.length > 0 || metricsCost) report(rows, metricsCost, rss, { ours: ours.coldStartMs, baseline: baseline.coldStartMs, 'ours-metrics-off': oursOff.coldStartMs });
+    const coldStartMs = Object.fromEntries([ours, baseline, oursOff, oursTrusted].map((server) => [server.name, server.coldStartMs])) as Record<Server['name'], number>;
+    if (rows.length > 0 || comparisons.length > 0) report(rows, comparisons, rss, coldStartMs);
   }
 }
 
@@ -258,7 +282,7 @@ function markdownTable(rows: Record<string, string | number>[]): string[] {
 
 const verdict = (value: number, target: number | undefined) => (target === undefined ? '—' : `≥ ${target} ${value >= target ? 'met' : 'MISSED'}`);
 
-function report(rows: Row[], metricsCost: MetricsCost | null, rss: Record<'ours' | 'baseline', number>, coldStartMs: Record<Server['name'], number>) {
+function report(rows: Row[], comparisons: SelfComparison[], rss: Record<'ours' | 'baseline', number>, coldStartMs: Record<Server['name'], number>) {
   const table = scenarios.flatMap(({ name, target }) => {
     const ours = rows.find((r) => r.scenario === name && r.server === 'ours');
     const base = rows.find((r) => r.scenario === name && r.server === 'baseline');
@@ -279,38 +303,35 @@ function report(rows: Row[], metricsCost: MetricsCost | null, rss: Record<'ours'
       },
     ];
   });
-  const metricsTable = metricsCost
-    ? [
-        {
-          'metrics cost': metricsCost.scenario,
-          'on req/s': metricsCost.on.rps,
-          'off req/s': metricsCost.off.rps,
-          'ratio on/off': metricsCost.ratio,
-          target: verdict(metricsCost.ratio, metricsCost.target),
-          'rounds (A B B A)': metricsCost.roundRatios.join(', '),
-          'median round': metricsCost.medianRoundRatio,
-          'on p50/p99 ms': `${metricsCost.on.p50}/${metricsCost.on.p99}`,
-          'off p50/p99 ms': `${metricsCost.off.p50}/${metricsCost.off.p99}`,
-          'errors on/off': `${metricsCost.on.errors}/${metricsCost.off.errors}`,
-          'CPU µs/op on/off': `${metricsCost.on.cpuUsPerOp}/${metricsCost.off.cpuUsPerOp}`,
-        },
-      ]
-    : [];
+  const selfTable = comparisons.map((c) => ({
+    'ours against itself (A/B)': c.comparison,
+    scenario: c.scenario,
+    'A req/s': c.a.rps,
+    'B req/s': c.b.rps,
+    'ratio A/B': c.ratio,
+    target: verdict(c.ratio, c.target),
+    'rounds (A B B A)': c.roundRatios.join(', '),
+    'median round': c.medianRoundRatio,
+    'A p50/p99 ms': `${c.a.p50}/${c.a.p99}`,
+    'B p50/p99 ms': `${c.b.p50}/${c.b.p99}`,
+    'errors A/B': `${c.a.errors}/${c.b.errors}`,
+    'CPU µs/op A/B': `${c.a.cpuUsPerOp}/${c.b.cpuUsPerOp}`,
+  }));
   const loads = loadAverages.map((l) => l.load1);
   const lines = [
     ...(table.length > 0 ? [...markdownTable(table), ''] : []),
-    ...(metricsTable.length > 0 ? [...markdownTable(metricsTable), ''] : []),
+    ...(selfTable.length > 0 ? [...markdownTable(selfTable), ''] : []),
     `Peak RSS: ours ${rss.ours} MB, baseline ${rss.baseline} MB. Cold start to first answer: ours ${coldStartMs.ours} ms, baseline ${coldStartMs.baseline} ms.`,
     `1-minute load average as measurements began: ${Math.min(...loads)}–${Math.max(...loads)} on ${os.availableParallelism()} cores (per scenario in the JSON).`,
     `${CONNECTIONS} connections; per scenario and server ${DURATION_S} s measured in two slices (order A B B A), each after ${WARMUP_S} s of warm-up; ` +
-      `metrics: our server (A) against itself with METRICS=false (B), ${METRICS_ROUNDS} × A B B A; ${new Date().toISOString()}; node ${process.version}.`,
+      `ours against itself: ${METRICS_ROUNDS} × A B B A each; ${new Date().toISOString()}; node ${process.version}.`,
   ];
   console.log(`\n${lines.join('\n')}`);
   fs.mkdirSync(new URL('results/', import.meta.url), { recursive: true });
   const file = new URL(`results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
   fs.writeFileSync(
     file,
-    JSON.stringify({ rows, table, metricsCost, rss, coldStartMs, loadAverages, cores: os.availableParallelism(), connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S }, null, 2),
+    JSON.stringify({ rows, table, comparisons, rss, coldStartMs, loadAverages, cores: os.availableParallelism(), connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S }, null, 2),
   );
   console.log(`Written to ${fileURLToPath(file)}`);
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The benchmark's operations, sent identically to our server and to the
  * baseline. Each scenario picks random variables from the seeded data for
@@ -13,12 +15,11 @@ export interface BenchData {
   models: { id: string; workspaceId: string; adminKey: string }[];
 }
 
-/** A GraphQL request's body. */
-export interface GraphQLRequest {
-  query: string;
+/** A GraphQL request's body: the query as text, or (trusted documents) its document's id. */
+export type GraphQLRequest = ({ query: string } | { documentId: string }) & {
   operationName: OperationName;
   variables: Record<string, unknown>;
-}
+};
 
 /**
  * One HTTP request, GraphQL or REST: the same request shape for both, sent
@@ -107,6 +108,17 @@ export const queries = {
 } as const;
 
 export type OperationName = keyof typeof queries;
+
+/** The trusted-documents manifest of these queries (TRUSTED_DOCUMENTS), ids being sha256 of the text as codegen writes them. */
+export const trustedManifest = (): Record<string, string> => Object.fromEntries(Object.values(queries).map((text) => [documentId(text), text]));
+const documentId = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The same operation, naming its document by id instead of sending its text. */
+export const byDocumentId = (operation: Operation): Operation => {
+  if (!operation.body || !('query' in operation.body)) throw new Error('byDocumentId: a GraphQL operation sent as text');
+  const { query, ...rest } = operation.body;
+  return { ...operation, body: { documentId: documentId(query), ...rest } };
+};
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 /** A GraphQL operation: POST /graphql. */

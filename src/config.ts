@@ -40,6 +40,8 @@ export interface Config {
   /** On SIGTERM, requests in flight get this long to finish. */
   shutdownTimeoutMs: number;
   metrics: MetricsOptions;
+  /** TRUSTED_DOCUMENTS: the manifest of the only documents to run (graphql/trusted-documents.ts); null: any operation. */
+  trustedDocuments: string | null;
 }
 
 export interface MetricsOptions {
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enabled: bool('METRICS', true),
       port: env.METRICS_PORT ? int('METRICS_PORT', 0, 0, 65535) : null,
     },
+    trustedDocuments: env.TRUSTED_DOCUMENTS || null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -5,6 +5,8 @@ import { DataDirInUseError, openDatabase, type DatabaseHandle } from './db/clien
 import { createLogger, type Logger } from './logger.ts';
 import { guardProcess } from './process-guard.ts';
 import { createApp } from './http/app.ts';
+import { schema } from './graphql/schema/index.ts';
+import { loadTrustedDocuments } from './graphql/trusted-documents.ts';
 import { serveMetrics } from './http/front-door.ts';
 
 /** After SIGTERM, the server stops once nothing has been in flight for this long. */
@@ -12,6 +14,9 @@ const QUIET_MS = 500;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // A manifest that cannot run stops the start before the database is touched.
+  const trustedDocuments = config.trustedDocuments === null ? null : loadTrustedDocuments(config.trustedDocuments, schema);
+  if (Array.isArray(trustedDocuments)) throw new ConfigError(trustedDocuments);
   const log = createLogger(config.logLevel);
   guardProcess(log);
 
@@ -32,6 +37,7 @@ async function main(): Promise<void> {
     metrics: config.metrics.enabled,
     serveMetrics: config.metrics.port === null,
     databaseStats: database.stats,
+    trustedDocuments,
   });
   const { frontDoor } = app;
   const server = createServer(frontDoor.listener);
@@ -60,6 +66,7 @@ async function main(): Promise<void> {
     // Plain lines for a person at a terminal, then the structured record.
     console.log(`GraphQL API${config.http.graphiql ? ' and GraphiQL' : ''} at ${url} (database: ${database.kind})`);
     console.log(`REST API at http://localhost:${port}/v1 (OpenAPI: /openapi.json, reference: /docs)`);
+    if (trustedDocuments) console.log(`GraphQL runs trusted documents only: ${trustedDocuments.size} in ${config.trustedDocuments}`);
     if (demo) {
       console.log(
         [
@@ -74,7 +81,7 @@ async function main(): Promise<void> {
         ].join('\n'),
       );
     }
-    log.info({ url, database: database.kind }, 'listening');
+    log.info({ url, database: database.kind, trustedDocuments: trustedDocuments?.size ?? null }, 'listening');
   });
 
   /**

@@ -9,6 +9,7 @@ import { unauthenticated, type Context } from './context.ts';
 import { isReady, type Database } from '../db/client.ts';
 import { createDocumentCache, operationParts } from './document.ts';
 import { errorAt } from './errors.ts';
+import { useTrustedDocuments, type TrustedDocuments } from './trusted-documents.ts';
 import { useOperationLimits } from './limits.ts';
 import { yogaLogger, type Logger } from '../logger.ts';
 import { schema } from './schema/index.ts';
@@ -34,13 +35,15 @@ export interface GraphQLOptions {
   plugins: (Plugin | Plugin<Context>)[];
   /** Counts an operation run compiled outside yoga's execution (the metrics). */
   ran: AppParts['ran'];
+  /** Run only these documents, named by id; null: any operation. */
+  trustedDocuments: TrustedDocuments | null;
 }
 
 /**
  * The GraphQL app: yoga, with no port, so tests drive it with `yoga.fetch`,
  * and the compiled queries the front door's fast path runs.
  */
-export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor, requestIdOf, compileQueries, plugins, ran }: GraphQLOptions) {
+export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor, requestIdOf, compileQueries, plugins, ran, trustedDocuments }: GraphQLOptions) {
   const buildContext = (authorization: string | null, requestId: string): Promise<Context> =>
     scopeFor(authorization, requestId).catch((cause: unknown) => {
       // Nothing executed: the whole response fails, with status 500.
@@ -72,8 +75,11 @@ export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor
     maxRequestBodySize: false,
     cors,
     context: ({ request }) => context(request),
+    // A trusted document is named by `documentId` (GraphQL over HTTP's persisted documents).
+    extraParamNames: trustedDocuments ? ['documentId'] : [],
     plugins: [
       ...plugins,
+      ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       ...operationLimits.plugins,

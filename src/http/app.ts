@@ -5,6 +5,7 @@ import { createAuthenticator, type AuthenticatorOptions } from '../domain/auth.t
 import { createScope, type Scope } from '../domain/scope.ts';
 import type { CompileOptions } from '../graphql/compiled-queries.ts';
 import type { Context } from '../graphql/context.ts';
+import type { TrustedDocuments } from '../graphql/trusted-documents.ts';
 import { createGraphQL } from '../graphql/yoga.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { createRest, type RestOptions } from '../rest/router.ts';
@@ -44,6 +45,8 @@ export interface AppOptions {
   serveMetrics?: boolean;
   /** The database's statement count and pool, for /metrics. */
   databaseStats?: () => DatabaseStats;
+  /** Run only these documents, named by id (TRUSTED_DOCUMENTS); null: any operation. */
+  trustedDocuments?: TrustedDocuments | null;
 }
 
 /**
@@ -66,6 +69,7 @@ export function createApp({
   metrics: recordMetrics = true,
   serveMetrics = true,
   databaseStats,
+  trustedDocuments = null,
 }: AppOptions) {
   const authenticate = createAuthenticator(db, auth);
   // Identity, once for every path: the fast path, yoga and REST all build a request's scope here.
@@ -88,6 +92,7 @@ export function createApp({
     scopeFor,
     requestIdOf: requests.idOf,
     compileQueries,
+    trustedDocuments,
     plugins: [...plugins, requests.plugin, ...(metrics ? [metrics.plugin] : [])],
     ran: (document, operationName, path) => metrics?.operation(document, operationName, path),
   });
@@ -105,6 +110,7 @@ export function createApp({
           yoga,
           endpoint: yoga.graphqlEndpoint,
           maxBodyBytes: limits.bodyBytes,
+          trusted: trustedDocuments,
           cors,
           find: compiled.find,
           run: compiled.run,

@@ -3,6 +3,7 @@ import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-nod
 import type { ExecutionResult } from 'graphql';
 import type { CompiledQueries } from '../graphql/compiled-queries.ts';
 import type { Context } from '../graphql/context.ts';
+import { trustedText, type RequestParams, type TrustedDocuments } from '../graphql/trusted-documents.ts';
 
 /**
  * The GraphQL fast path of the front door: answers a compiled query straight
@@ -17,6 +18,9 @@ import type { Context } from '../graphql/context.ts';
  * (compiled-queries.ts; its own checks: the viewer and the objects limit),
  * and writes the same status, headers and body yoga writes for a result
  * without errors, CORS headers included (the front door has set the request id).
+ *
+ * Under trusted documents it runs the document a request names by id (and
+ * a query sent as text goes to yoga, which refuses it).
  *
  * Anything else goes to yoga as it arrived: another method, path or content
  * type, an Accept header yoga would not answer with JSON, a body with no
@@ -34,6 +38,8 @@ export interface FastPathParts {
   cors: CORSOptions;
   find: CompiledQueries['find'];
   run: CompiledQueries['run'];
+  /** Trusted documents, when the server runs only those: a request's text is then its document's. */
+  trusted: TrustedDocuments | null;
   context(authorization: string | null, requestId: string): Promise<Context>;
 }
 
@@ -62,7 +68,8 @@ async function answer(parts: FastPathParts, request: IncomingMessage, response: 
     parts.yoga(request, response);
   };
   const params = graphqlParams(body);
-  const compiled = params && parts.find(params.query, params.operationName);
+  const text = params && queryText(params, parts.trusted);
+  const compiled = text && parts.find(text, params.operationName);
   if (!params || !compiled) return handOver();
   let result: ExecutionResult | null;
   try {
@@ -138,15 +145,19 @@ function readBody(request: IncomingMessage, length: number): Promise<Buffer> {
   });
 }
 
-const PARAMS = new Set(['query', 'variables', 'operationName', 'extensions']);
+const PARAMS = new Set(['query', 'variables', 'operationName', 'extensions', 'documentId']);
+
+interface Params extends RequestParams {
+  operationName: string | null;
+  variables: Record<string, unknown>;
+}
 
 /**
- * A JSON body's GraphQL parameters, when yoga would accept them as they are:
- * an object whose only non-null keys are `query` (a string), `variables` (an
- * object), `operationName` (a string). Anything else — `extensions`, which
- * yoga's hooks read, included — is for yoga to judge.
+ * A JSON body's GraphQL parameters, when yoga would read them as they are:
+ * an object whose only non-null keys are GraphQL over HTTP's, with
+ * `operationName` a string and `variables` an object.
  */
-function graphqlParams(body: Buffer): { query: string; operationName: string | null; variables: Record<string, unknown> } | null {
+function graphqlParams(body: Buffer): Params | null {
   let params: unknown;
   try {
     params = JSON.parse(body.toString('utf8'));
@@ -154,12 +165,24 @@ function graphqlParams(body: Buffer): { query: string; operationName: string | n
     return null;
   }
   if (typeof params !== 'object' || params === null || Array.isArray(params)) return null;
-  const { query, variables, operationName, extensions } = params as Record<string, unknown>;
+  const { query, variables, operationName, extensions, documentId } = params as Record<string, unknown>;
   for (const key in params) if (!PARAMS.has(key) && (params as Record<string, unknown>)[key] != null) return null;
-  if (typeof query !== 'string' || extensions != null) return null;
   if (operationName != null && typeof operationName !== 'string') return null;
   if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
-  return { query, operationName: (operationName as string | undefined) ?? null, variables: (variables as Record<string, unknown> | undefined) ?? {} };
+  return { query, documentId, extensions, operationName: (operationName as string | undefined) ?? null, variables: (variables as Record<string, unknown> | undefined) ?? {} };
+}
+
+/**
+ * The text this path runs: the query, when it comes with no `extensions`
+ * (yoga's hooks may read them) and no `documentId`; under trusted documents,
+ * the trusted document the request names, when `extensions` hold no more
+ * than its id. Undefined: yoga judges the request.
+ */
+function queryText(params: Params, trusted: TrustedDocuments | null): string | undefined {
+  if (!trusted) return params.extensions == null && params.documentId == null && typeof params.query === 'string' ? params.query : undefined;
+  const { extensions } = params;
+  if (extensions != null && (typeof extensions !== 'object' || Object.keys(extensions).some((key) => key !== 'persistedQuery'))) return undefined;
+  return trustedText(trusted, params);
 }
 
 /**
