@@ -87,7 +87,7 @@ export async function compareSchemas(input: {
  * The paths listed under "### Breaking" of `## [version]`, and any bullet
  * there that does not start with a path in backticks.
  */
-export function breakingEntries(changelog: string | null, version: string): { paths: Set<string>; problems: string[] } {
+function breakingEntries(changelog: string | null, version: string): { paths: Set<string>; problems: string[] } {
   const paths = new Set<string>();
   const problems: string[] = [];
   let inVersion = false;
