@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, findBreakingChanges, parse } from 'graphql';
+import {
+  buildSchema,
+  findBreakingChanges,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isSpecifiedDirective,
+  isSpecifiedScalarType,
+  type GraphQLArgument,
+  type GraphQLSchema,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { schema } from '../src/graphql/schema/index.ts';
 import { printedSchema, SCHEMA_FILE } from '../src/print-schema.ts';
 
 // The contract's SDL, as written in shared/DESIGN.md: the printed schema must contain all of it.
@@ -72,19 +84,49 @@ describe('schema.graphql', () => {
     expect(findBreakingChanges(contract, ours)).toEqual([]);
   });
 
-  it('describes every type and field', () => {
-    const undocumented: string[] = [];
-    const document = parse(readFileSync(SCHEMA_FILE, 'utf8'));
-    for (const definition of document.definitions) {
-      if (!('name' in definition) || !definition.name) continue;
-      const type = definition.name.value;
-      if (!('description' in definition) || !definition.description) undocumented.push(type);
-      const fields = 'fields' in definition ? (definition.fields ?? []) : [];
-      const values = 'values' in definition ? (definition.values ?? []) : [];
-      for (const member of [...fields, ...values]) {
-        if (!member.description) undocumented.push(`${type}.${member.name.value}`);
-      }
-    }
-    expect(undocumented).toEqual([]);
+  it('describes every type, field, argument, input field and enum value', () => {
+    expect(undocumented(schema)).toEqual([]);
+  });
+
+  it('names every element without a description', () => {
+    const bare = buildSchema(/* GraphQL */ `
+      """Documented."""
+      type Query { a(x: Int): E  """Documented."""  b: String }
+      enum E { ONE """Documented.""" TWO }
+      input I { f: Int }
+      directive @d(y: Int) on FIELD
+    `);
+    expect(undocumented(bare)).toEqual(['Query.a', 'Query.a(x:)', 'E', 'E.ONE', 'I', 'I.f', '@d', '@d(y:)']);
   });
 });
+
+/** What GraphiQL and codegen users would see without a description; built-in scalars and `__` types are exempt. */
+function undocumented(built: GraphQLSchema): string[] {
+  const missing: string[] = [];
+  const check = (element: { description?: string | null | undefined }, name: string) => {
+    if (!element.description?.trim()) missing.push(name);
+  };
+  const checkArgs = (args: readonly GraphQLArgument[], owner: string) => {
+    for (const arg of args) check(arg, `${owner}(${arg.name}:)`);
+  };
+  for (const type of Object.values(built.getTypeMap())) {
+    if (type.name.startsWith('__') || isSpecifiedScalarType(type)) continue;
+    check(type, type.name);
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        check(field, `${type.name}.${field.name}`);
+        checkArgs(field.args, `${type.name}.${field.name}`);
+      }
+    } else if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) check(field, `${type.name}.${field.name}`);
+    } else if (isEnumType(type)) {
+      for (const value of type.getValues()) check(value, `${type.name}.${value.name}`);
+    }
+  }
+  for (const directive of built.getDirectives()) {
+    if (isSpecifiedDirective(directive)) continue;
+    check(directive, `@${directive.name}`);
+    checkArgs(directive.args, `@${directive.name}`);
+  }
+  return missing;
+}

@@ -11,29 +11,38 @@ import { Label, LabelInput, labelList } from './label.ts';
 import { Model, Workspace } from './refs.ts';
 
 export const ModelStatus = builder.enumType('ModelStatus', {
-  description: 'Whether a workspace may use a model.',
+  description: 'Whether a workspace may use a model. Every model of a new workspace starts ENABLED.',
   values: {
-    MODEL_STATUS_UNSPECIFIED: { description: 'No status: never set by this API, and refused as an input.' },
-    MODEL_STATUS_ENABLED: { description: 'The workspace may use the model.' },
-    MODEL_STATUS_DISABLED: { description: 'The workspace may not use the model.' },
+    MODEL_STATUS_UNSPECIFIED: {
+      description: 'No status: kept for compatibility with the REST resource. Never returned; as a mutation input it is INVALID_ARGUMENT.',
+    },
+    MODEL_STATUS_ENABLED: { description: 'The workspace may use the model (the default).' },
+    MODEL_STATUS_DISABLED: { description: 'The workspace may not use the model: an admin turned it off.' },
   } satisfies Record<ModelStatusValue, unknown>,
 });
 
 const ResourceMetadata = builder.objectRef<ModelRow>('ResourceMetadata').implement({
-  description: 'Standard metadata of a persistent, named resource.',
+  description: 'Identity, ownership, name and labels of a persistent, named resource, with the same fields as the REST resource.',
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The prefixed ULID of the resource, e.g. model_01HX…; also its global id.' }),
-    accountId: t.exposeString('accountId', { description: 'The owning account (tenant), a prefixed ULID.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the resource was created (millisecond precision).' }),
-    name: t.exposeString('name', { description: 'A human-readable name, e.g. "Claude Sonnet 4.6".' }),
-    profileId: t.exposeString('profileId', { description: 'The actor (user or service account) that created the resource.' }),
-    workspaceId: t.exposeString('workspaceId', { description: 'The owning workspace, a prefixed ULID.' }),
-    bundleKey: t.exposeString('bundleKey', { nullable: true, description: 'Set when a configuration bundle manages the resource.' }),
+    id: t.exposeID('id', { description: 'The prefixed ULID of the resource, e.g. model_01HX…; the same as the global id of the object it describes.' }),
+    accountId: t.exposeString('accountId', { description: 'The owning account (tenant), a prefixed ULID (acct_…).' }),
+    createdAt: t.expose('createdAt', {
+      type: 'DateTime',
+      description: 'When the resource was created, at millisecond precision; the CREATED_AT order sorts by exactly this value.',
+    }),
+    name: t.exposeString('name', { description: 'A human-readable name to show, e.g. "Claude Sonnet 4.6"; the catalog may update it.' }),
+    profileId: t.exposeString('profileId', { description: 'The profile (prof_…) of the actor that created the resource (a user or an API key\'s service account); catalog models carry the creator of their workspace.' }),
+    workspaceId: t.exposeString('workspaceId', { description: 'The owning workspace, a prefixed ULID (ws_…).' }),
+    bundleKey: t.exposeString('bundleKey', { nullable: true, description: 'The key of the configuration bundle that manages the resource; null when none does.' }),
     externalId: t.exposeString('externalId', {
       nullable: true,
-      description: 'The id in an external system; for catalog models, "provider/family".',
+      description: 'The id of the resource in an external system; for catalog models "provider/family", e.g. "anthropic/claude-sonnet-4.6". Null when unset.',
     }),
-    labels: t.field({ type: [Label], description: 'Labels, sorted by key.', resolve: (row) => labelList(row.labels) }),
+    labels: t.field({
+      type: [Label],
+      description: 'The labels, sorted by key; empty when none. setModelLabels replaces them.',
+      resolve: (row) => labelList(row.labels),
+    }),
     revision: t.exposeInt('revision', {
       description:
         'Starts at 1 and increases by one with every change to the resource (a write that changes nothing leaves it): order observations and detect concurrent changes with it.',
@@ -42,35 +51,40 @@ const ResourceMetadata = builder.objectRef<ModelRow>('ResourceMetadata').impleme
 });
 
 const ModelSpec = builder.objectRef<ModelRow>('ModelSpec').implement({
-  description: 'What a model is, what it costs and whether it is enabled.',
+  description: 'What a model is (provider and family), what it costs, how much it takes and gives, and whether the workspace may use it.',
   fields: (t) => ({
-    provider: t.exposeString('provider', { description: 'The provider, e.g. "anthropic", "openai", "google".' }),
-    family: t.exposeString('family', { description: 'The model family, e.g. "claude-sonnet-4.6".' }),
-    status: t.expose('status', { type: ModelStatus, description: 'Whether the workspace may use the model.' }),
+    provider: t.exposeString('provider', { description: 'The provider, lower case, e.g. "anthropic", "openai", "google".' }),
+    family: t.exposeString('family', { description: 'The model family within the provider, e.g. "claude-sonnet-4.6". A workspace has at most one model per provider/family pair.' }),
+    status: t.expose('status', {
+      type: ModelStatus,
+      description: 'Whether the workspace may use the model: MODEL_STATUS_ENABLED or MODEL_STATUS_DISABLED (never UNSPECIFIED).',
+    }),
     inputPricePerMillionTokens: t.exposeString('inputPricePerMillionTokens', {
       nullable: true,
-      description: 'Cents per million input tokens, as an exact decimal string: "300" is $3.00, "7.5" is $0.075.',
+      description:
+        'Price of input tokens in US cents per million tokens, as an exact decimal string (never a float): "300" is $3.00, "7.5" is $0.075. Null when unknown.',
     }),
     outputPricePerMillionTokens: t.exposeString('outputPricePerMillionTokens', {
       nullable: true,
-      description: 'Cents per million output tokens, as an exact decimal string.',
+      description: 'Price of output tokens in US cents per million tokens, as an exact decimal string: "1500" is $15.00. Null when unknown.',
     }),
-    maxInputTokens: t.exposeInt('maxInputTokens', { nullable: true, description: 'The largest input (context) in tokens.' }),
-    maxOutputTokens: t.exposeInt('maxOutputTokens', { nullable: true, description: 'The largest output in tokens.' }),
+    maxInputTokens: t.exposeInt('maxInputTokens', { nullable: true, description: 'The largest input (context window) the model takes, in tokens; null when unknown.' }),
+    maxOutputTokens: t.exposeInt('maxOutputTokens', { nullable: true, description: 'The most tokens the model writes in one response; null when unknown.' }),
   }),
 });
 
 builder.objectType(Model, {
-  description: 'An LLM model (a provider/family pair) as available to one workspace.',
+  description:
+    'An LLM model (a provider/family pair from the catalog) as available to one workspace: the same pair in two workspaces is two models with their own ids, statuses and labels.',
   interfaces: [builder.nodeInterfaceRef()],
   isTypeOf: (value) => isIdOf('Model', (value as { id?: unknown }).id as string),
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The prefixed ULID of the model, e.g. model_01HX….' }),
-    metadata: t.field({ type: ResourceMetadata, description: 'Identity, ownership, name and labels.', resolve: (row) => row }),
-    spec: t.field({ type: ModelSpec, description: 'Provider, family, prices, limits and status.', resolve: (row) => row }),
+    id: t.exposeID('id', { description: 'The prefixed ULID of the model, e.g. model_01HX…; also its global id for `node`.' }),
+    metadata: t.field({ type: ResourceMetadata, description: 'Identity, ownership, name, labels and revision.', resolve: (row) => row }),
+    spec: t.field({ type: ModelSpec, description: 'Provider, family, prices, token limits and status.', resolve: (row) => row }),
     workspace: t.field({
       type: Workspace,
-      description: 'The workspace the model belongs to.',
+      description: 'The workspace the model belongs to (never null).',
       resolve: async (row, _args, ctx) => {
         const workspace = await ctx.loaders.workspaces.load(row.workspaceId);
         if (!workspace) throw new Error(`Model ${row.id} has no workspace ${row.workspaceId}`);
@@ -81,38 +95,42 @@ builder.objectType(Model, {
 });
 
 export const ModelFilter = builder.inputType('ModelFilter', {
-  description: 'Conditions on models; every given condition must hold.',
+  description: 'Conditions on models: every given condition must hold; an omitted or null one matches everything. A value breaking a rule is a BAD_USER_INPUT error.',
   fields: (t) => ({
-    status: t.field({ type: ModelStatus, description: 'Only models with this status.' }),
-    provider: t.string({ description: 'Only models of this provider (exact match).' }),
-    family: t.string({ description: 'Only models of this family (exact match).' }),
-    bundleKey: t.string({ description: 'Only models managed by this configuration bundle.' }),
-    labels: t.field({ type: [LabelInput], description: 'Only models carrying every one of these labels.' }),
+    status: t.field({ type: ModelStatus, description: 'Only models with this status; MODEL_STATUS_UNSPECIFIED matches none.' }),
+    provider: t.string({ description: 'Only models of this provider: exact, case-sensitive match; at most 255 characters.' }),
+    family: t.string({ description: 'Only models of this family: exact, case-sensitive match; at most 255 characters.' }),
+    bundleKey: t.string({ description: 'Only models managed by the configuration bundle of this key: exact match; at most 255 characters.' }),
+    labels: t.field({ type: [LabelInput], description: 'Only models carrying every one of these key/value pairs (they may carry others); at most 64 pairs with distinct keys.' }),
     search: t.string({
-      description: 'A case-insensitive (ASCII) substring of the name, provider or family; "%" and "_" match literally.',
+      description:
+        'Only models whose name, provider or family contains this text, ignoring ASCII case; "%" and "_" match literally. At most 200 characters.',
     }),
   }),
 });
 
 const ModelOrderField = builder.enumType('ModelOrderField', {
-  description: 'The key models are sorted by; ties are broken by id.',
+  description: 'The key models are sorted by. Ties are broken by id, so the order is total and pages never repeat or skip a model.',
   values: {
-    CREATED_AT: { description: 'Creation time.' },
-    NAME: { description: 'Name, with ASCII letters folded to lower case, otherwise by code point.' },
-    PROVIDER: { description: 'Provider, then family, by code point.' },
+    CREATED_AT: { description: 'Creation time (ResourceMetadata.createdAt), to the millisecond: the default.' },
+    NAME: { description: 'Name, with ASCII letters folded to lower case, then compared by code point (not locale-aware).' },
+    PROVIDER: { description: 'Provider, then family, each compared by code point.' },
   } as const,
 });
 
 export const OrderDirection = builder.enumType('OrderDirection', {
-  description: 'Sort direction; DESC reverses the whole key, id included.',
-  values: { ASC: { description: 'Ascending.' }, DESC: { description: 'Descending.' } } as const,
+  description: 'Sort direction. DESC reverses the whole key, the id that breaks ties included.',
+  values: {
+    ASC: { description: 'Smallest key first: oldest first for CREATED_AT, A to Z for NAME.' },
+    DESC: { description: 'Largest key first: newest first for CREATED_AT, Z to A for NAME.' },
+  } as const,
 });
 
 export const ModelOrder = builder.inputType('ModelOrder', {
-  description: 'How to sort models.',
+  description: 'How to sort models; a cursor is valid only under the orderBy that produced it.',
   fields: (t) => ({
-    field: t.field({ type: ModelOrderField, required: true, description: 'The sort key.' }),
-    direction: t.field({ type: OrderDirection, required: true, description: 'The direction.' }),
+    field: t.field({ type: ModelOrderField, required: true, description: 'What to sort by; ties are broken by id.' }),
+    direction: t.field({ type: OrderDirection, required: true, description: 'ASC or DESC.' }),
   }),
 });
 
@@ -128,7 +146,7 @@ builder.queryField('model', (t) =>
     type: Model,
     nullable: true,
     description: 'A model by id; null when the id is malformed, unknown, of another type or owned by another account.',
-    args: { id: t.arg.id({ required: true, description: 'A model id, e.g. model_01HX….' }) },
+    args: { id: t.arg.id({ required: true, description: 'A model id, e.g. model_01HX…. Any string is accepted: one that names no model of yours answers null.' }) },
     resolve: (_root, { id }, ctx) => ctx.loaders.models.load(id),
   }),
 );
@@ -139,12 +157,12 @@ const modelPayloadFields = (t: PayloadFieldBuilder) => ({
   model: t.field({
     type: Model,
     nullable: true,
-    description: 'The model after the change; null when userErrors is not empty.',
+    description: 'The model after the change (or unchanged, when it already had that value); null when userErrors is not empty.',
     resolve: (payload: ModelPayload) => payload.model,
   }),
   userErrors: t.field({
     type: [UserError],
-    description: 'Why nothing changed; empty on success.',
+    description: 'Why nothing changed: empty on success, otherwise exactly one entry.',
     resolve: (payload: ModelPayload) => payload.userErrors,
   }),
 });
@@ -166,33 +184,35 @@ async function modelPayload(
 builder.relayMutationField(
   'setModelStatus',
   {
-    description: 'Input of setModelStatus.',
+    description: 'Which model gets which status.',
     inputFields: (t) => ({
-      id: t.id({ required: true, description: 'The model to change.' }),
-      status: t.field({ type: ModelStatus, required: true, description: 'The new status: ENABLED or DISABLED.' }),
+      id: t.id({ required: true, description: 'The model to change (model_…); a malformed, unknown or foreign id is a NOT_FOUND user error.' }),
+      status: t.field({ type: ModelStatus, required: true, description: 'MODEL_STATUS_ENABLED or MODEL_STATUS_DISABLED; MODEL_STATUS_UNSPECIFIED is an INVALID_ARGUMENT user error.' }),
     }),
   },
   {
-    description: 'Enables or disables a model in its workspace. Setting the status it already has succeeds and changes nothing.',
+    description:
+      'Enables or disables a model in its workspace (ADMIN keys only). Setting the status it already has succeeds and changes nothing, revision included.',
     resolve: (_root, { input }, ctx) =>
       modelPayload(ctx, input, () => statusChange(input.status)),
   },
-  { description: 'The result of setModelStatus.', outputFields: modelPayloadFields },
+  { description: 'What setModelStatus did: the model after the change, or why nothing changed.', outputFields: modelPayloadFields },
 );
 
 builder.relayMutationField(
   'setModelLabels',
   {
-    description: 'Input of setModelLabels.',
+    description: "A model and the complete new set of its labels.",
     inputFields: (t) => ({
-      id: t.id({ required: true, description: 'The model to change.' }),
-      labels: t.field({ type: [LabelInput], required: true, description: 'The complete new set of labels (replaces all).' }),
+      id: t.id({ required: true, description: 'The model to change (model_…); a malformed, unknown or foreign id is a NOT_FOUND user error.' }),
+      labels: t.field({ type: [LabelInput], required: true, description:
+          'Every label the model will have, replacing all it had: at most 64 pairs with distinct keys, in any order; [] removes them all. A bad pair is an INVALID_ARGUMENT user error naming it.' }),
     }),
   },
   {
-    description: "Replaces all of a model's labels: at most 64 pairs with distinct keys.",
+    description: "Replaces all of a model's labels (ADMIN keys only). Labels come back sorted by key.",
     resolve: (_root, { input }, ctx) =>
       modelPayload(ctx, input, () => labelsChange(input.labels)),
   },
-  { description: 'The result of setModelLabels.', outputFields: modelPayloadFields },
+  { description: 'What setModelLabels did: the model after the change, or why nothing changed.', outputFields: modelPayloadFields },
 );

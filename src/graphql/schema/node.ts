@@ -22,15 +22,15 @@ builder.queryFields((t) => ({
   node: t.field({
     type: builder.nodeInterfaceRef(),
     nullable: true,
-    description: 'Any object by its id; null when the id is malformed, unknown, or owned by another account.',
-    args: { id: t.arg.id({ required: true, description: 'A global id: the prefix names the type (model_…, ws_…).' }) },
+    description: 'A Workspace or Model by its id; null when the id is malformed, unknown, of a type that is not a Node, or owned by another account.',
+    args: { id: t.arg.id({ required: true, description: 'A global id: the prefix names the type (ws_… or model_…).' }) },
     resolve: (_root, { id }, ctx) => loadNode(ctx, id),
   }),
   nodes: t.field({
     type: [builder.nodeInterfaceRef()],
     nullable: { list: false, items: true },
-    description: `Objects by id, in the order of \`ids\` (null where not found); at most ${MAX_NODE_IDS} ids, loaded in one batch per type.`,
-    args: { ids: t.arg.idList({ required: true, description: `Up to ${MAX_NODE_IDS} global ids.` }) },
+    description: `Workspaces and models by id, in the order of \`ids\`, with null where \`node\` would answer null; loaded in one batch per type. More than ${MAX_NODE_IDS} ids is a BAD_USER_INPUT error.`,
+    args: { ids: t.arg.idList({ required: true, description: `0 to ${MAX_NODE_IDS} global ids; repeats are allowed and answered in place.` }) },
     resolve: (_root, { ids }, ctx) => {
       if (ids.length > MAX_NODE_IDS) throw badUserInput(`\`ids\` may hold at most ${MAX_NODE_IDS} ids (got ${ids.length}).`);
       return ids.map((id) => loadNode(ctx, id));

@@ -54,22 +54,30 @@ function prefetchedModelsPage(id: string, info: GraphQLResolveInfo): ModelPageKe
 }
 
 builder.objectType(Workspace, {
-  description: "A workspace of an account: it holds the account's models, each enabled or disabled.",
+  description: 'A workspace of an account: it holds a copy of every catalog model, each enabled or disabled on its own.',
   interfaces: [builder.nodeInterfaceRef()],
   isTypeOf: (value) => isIdOf('Workspace', (value as { id?: unknown }).id as string),
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The prefixed ULID of the workspace, e.g. ws_01HX….' }),
-    name: t.exposeString('name', { description: 'The name, unique within the account (ignoring ASCII case).' }),
-    accountId: t.exposeString('accountId', { description: 'The owning account (tenant), a prefixed ULID.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the workspace was created.' }),
-    labels: t.field({ type: [Label], description: 'Labels, sorted by key.', resolve: (row) => labelList(row.labels) }),
+    id: t.exposeID('id', { description: 'The prefixed ULID of the workspace, e.g. ws_01HX…; also its global id for `node`.' }),
+    name: t.exposeString('name', { description: 'The name as stored (trimmed): 1–100 characters, unique within the account ignoring ASCII case.' }),
+    accountId: t.exposeString('accountId', { description: 'The owning account (tenant), a prefixed ULID (acct_…).' }),
+    createdAt: t.expose('createdAt', {
+      type: 'DateTime',
+      description: 'When the workspace was created, at millisecond precision; `workspaces` lists oldest first by it.',
+    }),
+    labels: t.field({
+      type: [Label],
+      description: 'The labels given at creation, sorted by key; empty when none.',
+      resolve: (row) => labelList(row.labels),
+    }),
     models: t.connection(
       {
         type: Model,
-        description: 'The models of this workspace, a page at a time (keyset cursors; default order CREATED_AT ASC).',
+        description:
+          'The models of this workspace, a page at a time: keyset cursors, so pages stay stable while models change; default order CREATED_AT ASC. Page sizes multiply down nested connections toward the 50,000-object limit.',
         args: {
-          filter: t.arg({ type: ModelFilter, description: 'Only models matching every condition.' }),
-          orderBy: t.arg({ type: ModelOrder, description: 'The order; default CREATED_AT ASC.' }),
+          filter: t.arg({ type: ModelFilter, description: 'Only models matching every given condition; all models when omitted.' }),
+          orderBy: t.arg({ type: ModelOrder, description: 'The order; { field: CREATED_AT, direction: ASC } when omitted. A cursor is valid only under the orderBy that produced it.' }),
         },
         resolve: async (workspace, args, ctx) => {
           const { key, scope, order } = modelsPageOf(workspace.id, args);
@@ -86,15 +94,15 @@ builder.objectType(Workspace, {
       },
       {
         name: 'ModelConnection',
-        description: 'A page of models.',
+        description: "A page of a workspace's models.",
         fields: (c) => ({
           totalCount: c.int({
-            description: 'How many models match the filter in the whole connection (not just this page).',
+            description: 'How many models of the workspace match the filter, on every page together (not just this one). Costs nothing when not selected.',
             resolve: (connection) => connection.totalCount(),
           }),
         }),
       },
-      { name: 'ModelEdge', description: 'A model and its cursor.' },
+      { name: 'ModelEdge', description: 'A model of the page and the cursor that points at it.' },
     ),
   }),
 });
@@ -104,7 +112,7 @@ builder.queryFields((t) => ({
     type: Workspace,
     nullable: true,
     description: 'A workspace by id; null when the id is malformed, unknown, of another type or owned by another account.',
-    args: { id: t.arg.id({ required: true, description: 'A workspace id, e.g. ws_01HX….' }) },
+    args: { id: t.arg.id({ required: true, description: 'A workspace id, e.g. ws_01HX…. Any string is accepted: one that names no workspace of yours answers null.' }) },
     resolve: async (_root, { id }, ctx, info) => {
       const key = isIdOf('Workspace', id) ? prefetchedModelsPage(id, info) : null;
       if (!key) return ctx.loaders.workspaces.load(id);
@@ -117,7 +125,7 @@ builder.queryFields((t) => ({
   workspaces: t.connection(
     {
       type: Workspace,
-      description: "The caller's workspaces, oldest first.",
+      description: "The workspaces of the caller's account, a page at a time, oldest first (creation time, then id).",
       resolve: async (_root, args, ctx) => {
         const viewer = viewerOf(ctx);
         const page = await workspacePage(ctx.db, viewer.accountId, args);
@@ -127,15 +135,15 @@ builder.queryFields((t) => ({
     },
     {
       name: 'WorkspaceConnection',
-      description: 'A page of workspaces.',
+      description: "A page of the account's workspaces.",
       fields: (c) => ({
         totalCount: c.int({
-          description: 'How many workspaces the account has.',
+          description: 'How many workspaces the account has, on every page together. Costs nothing when not selected.',
           resolve: (connection) => connection.totalCount(),
         }),
       }),
     },
-    { name: 'WorkspaceEdge', description: 'A workspace and its cursor.' },
+    { name: 'WorkspaceEdge', description: 'A workspace of the page and the cursor that points at it.' },
   ),
 }));
 
@@ -144,14 +152,15 @@ type WorkspacePayload = { workspace: WorkspaceRow | null; userErrors: Problem[] 
 builder.relayMutationField(
   'createWorkspace',
   {
-    description: 'Input of createWorkspace.',
+    description: 'The name and labels of a new workspace.',
     inputFields: (t) => ({
-      name: t.string({ required: true, description: 'The name: 1–100 characters after trimming, unique in the account.' }),
-      labels: t.field({ type: [LabelInput], description: 'Labels of the workspace.' }),
+      name: t.string({ required: true, description:
+          'The name, stored trimmed: 1–100 characters after trimming, no control characters (INVALID_ARGUMENT); unique in the account ignoring ASCII case (CONFLICT).' }),
+      labels: t.field({ type: [LabelInput], description: 'Labels of the new workspace: at most 64 pairs with distinct keys; none when omitted. A bad pair is an INVALID_ARGUMENT user error naming it.' }),
     }),
   },
   {
-    description: 'Creates a workspace seeded with every supported model, enabled.',
+    description: 'Creates a workspace (ADMIN keys only) seeded with every catalog model, each MODEL_STATUS_ENABLED.',
     resolve: async (_root, { input }, ctx): Promise<WorkspacePayload> => {
       const viewer = viewerOf(ctx);
       if (viewer.role !== 'ADMIN') return { workspace: null, userErrors: userErrors(forbidden) };
@@ -169,7 +178,7 @@ builder.relayMutationField(
     },
   },
   {
-    description: 'The result of createWorkspace.',
+    description: 'What createWorkspace did: the new workspace, or why none was created.',
     outputFields: (t) => ({
       workspace: t.field({
         type: Workspace,
@@ -177,7 +186,7 @@ builder.relayMutationField(
         description: 'The new workspace; null when userErrors is not empty.',
         resolve: (payload) => payload.workspace,
       }),
-      userErrors: t.field({ type: [UserError], description: 'Why nothing was created; empty on success.', resolve: (payload) => payload.userErrors }),
+      userErrors: t.field({ type: [UserError], description: 'Why nothing was created: empty on success, otherwise exactly one entry.', resolve: (payload) => payload.userErrors }),
     }),
   },
 );
