@@ -106,10 +106,17 @@ describe.each<{ how: string; nodeArgs: string[]; env: Record<string, string>; bu
     demoKey = /admin key: (\S+)/.exec(server.stdout())?.[1] ?? '';
     expect(demoKey, server.stdout()).toMatch(/^key_[0-9A-Z]{26}\.\S+$/);
 
+    // Where to paste the key, in so many words.
+    expect(server.stdout()).toContain(`Open GraphiQL at ${server.url}, replace everything in its Headers tab`);
+    expect(server.stdout()).toContain(`\n  {"Authorization": "Bearer ${demoKey}"}\n`);
+
     const page = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/graphiql/i);
+    // GraphiQL's files, from this server (the bundle imports them from node_modules at the first visit).
+    const files = [...(await page.text()).matchAll(/"(\/graphiql\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/\/graphiql\.js$/), expect.stringMatching(/\/graphql\.worker\.js$/)]));
+    for (const file of files) expect((await fetch(new URL(file, server.url))).status, file).toBe(200);
 
     const demo = await post(server.url, query, demoKey);
     expect(demo.status).toBe(200);
