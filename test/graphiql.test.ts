@@ -161,6 +161,8 @@ describe('GRAPHIQL=false', () => {
   it('serves neither the page nor its files; the API still answers', async () => {
     const { files } = await page();
     const response = await get(`${off}/graphql`, HTML);
+    // A GET like any other, refused for want of the CSRF header (a browser sends none).
+    expect(response.status).toBe(403);
     expect(response.body.toString('utf8')).not.toMatch(/graphiql/i);
     for (const file of files) expect((await get(`${off}${file}`)).status, file).toBe(404);
     const answer = await get(`${off}/graphql?query=${encodeURIComponent('{ __typename }')}`, { 'x-graphql-yoga-csrf': '1' });

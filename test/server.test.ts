@@ -145,6 +145,19 @@ describe.each<{ how: string; nodeArgs: string[]; env: Record<string, string>; bu
   });
 });
 
+describe('the server with GRAPHIQL=false on an empty database', () => {
+  it('prints the demo key with the header to send, and no GraphiQL', async () => {
+    const server = await startServer('pglite://memory', { GRAPHIQL: 'false' });
+    const deadline = performance.now() + 5_000;
+    while (!/admin key: \S+/.test(server.stdout()) && performance.now() < deadline) await within(server, 50);
+    const key = /admin key: (\S+)/.exec(server.stdout())?.[1] ?? '';
+    expect(key, server.stdout()).toMatch(/^key_[0-9A-Z]{26}\.\S+$/);
+    expect(server.stdout()).toContain(`Send it with every request, in the header\n  Authorization: Bearer ${key}\n`);
+    expect(server.stdout()).not.toMatch(/GraphiQL/);
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+  });
+});
+
 describe.runIf(testTarget().kind === 'postgres')('the server on the PostgreSQL server in DATABASE_URL', () => {
   it('serves a key created in-process, and stops on SIGTERM', async () => {
     const target = testTarget();
