@@ -28,8 +28,9 @@ const options = {
   target: 'node20',
   sourcemap: true,
   // PGlite and pino stay outside the bundle; swagger-ui-dist's files are read
-  // from node_modules at run time (src/rest/docs.ts).
-  external: ['@electric-sql/pglite', 'pino', 'swagger-ui-dist'],
+  // from node_modules at run time (src/rest/docs.ts), and GraphiQL's 9 MB
+  // build is imported at its first visit (src/graphql/graphiql.ts).
+  external: ['@electric-sql/pglite', 'pino', 'swagger-ui-dist', '@graphql-yoga/render-graphiql'],
   logLevel: 'warning',
   outfile: OUTFILE,
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -75,8 +75,14 @@ async function main(): Promise<void> {
           `  account:   ${demo.accountId}`,
           `  workspace: ${demo.workspaceId}`,
           `  admin key: ${demo.apiKey}`,
-          'This key is shown once. In GraphiQL, set the header',
-          `  {"Authorization": "Bearer ${demo.apiKey}"}`,
+          'This key is shown once.',
+          ...(config.http.graphiql
+            ? [
+                `Open GraphiQL at ${url}, replace everything in its Headers tab (under the query) with`,
+                `  {"Authorization": "Bearer ${demo.apiKey}"}`,
+                'and press the run button (▶): the example query lists your workspaces and their models.',
+              ]
+            : ['Send it with every request, in the header', `  Authorization: Bearer ${demo.apiKey}`]),
           '',
         ].join('\n'),
       );

@@ -327,7 +327,7 @@ describe('REST and other routes, by template', () => {
     await rest(`/docs`, { key: null });
     const after = await scrape();
     const routes = new Set(after.series('http_requests_total').map((s) => s.labels.route));
-    const allowed = new Set([LIST, MODEL, STATUS, ENABLE, '/v1/workspaces/{workspaceId}/models/{id}:disable', '/v1/*', '/graphql', '/openapi.json', '/docs', '/docs/*', '/metrics', '/health', '/ready', 'other']);
+    const allowed = new Set([LIST, MODEL, STATUS, ENABLE, '/v1/workspaces/{workspaceId}/models/{id}:disable', '/v1/*', '/graphql', '/openapi.json', '/docs', '/docs/*', '/graphiql/*', '/metrics', '/health', '/ready', 'other']);
     expect([...routes].filter((route) => !allowed.has(route!))).toEqual([]);
     expect(after.text).not.toContain(workspaceId);
     expect(after.text).not.toContain(modelId);

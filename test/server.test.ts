@@ -106,10 +106,17 @@ describe.each<{ how: string; nodeArgs: string[]; env: Record<string, string>; bu
     demoKey = /admin key: (\S+)/.exec(server.stdout())?.[1] ?? '';
     expect(demoKey, server.stdout()).toMatch(/^key_[0-9A-Z]{26}\.\S+$/);
 
+    // Where to paste the key, in so many words.
+    expect(server.stdout()).toContain(`Open GraphiQL at ${server.url}, replace everything in its Headers tab`);
+    expect(server.stdout()).toContain(`\n  {"Authorization": "Bearer ${demoKey}"}\n`);
+
     const page = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/graphiql/i);
+    // GraphiQL's files, from this server (the bundle imports them from node_modules at the first visit).
+    const files = [...(await page.text()).matchAll(/"(\/graphiql\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/\/graphiql\.js$/), expect.stringMatching(/\/graphql\.worker\.js$/)]));
+    for (const file of files) expect((await fetch(new URL(file, server.url))).status, file).toBe(200);
 
     const demo = await post(server.url, query, demoKey);
     expect(demo.status).toBe(200);
@@ -135,6 +142,19 @@ describe.each<{ how: string; nodeArgs: string[]; env: Record<string, string>; bu
     expect(await server.stop()).toEqual({ code: 0, signal: null });
     expect(server.stdout()).not.toMatch(/admin key/i);
     expect(fs.existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+});
+
+describe('the server with GRAPHIQL=false on an empty database', () => {
+  it('prints the demo key with the header to send, and no GraphiQL', async () => {
+    const server = await startServer('pglite://memory', { GRAPHIQL: 'false' });
+    const deadline = performance.now() + 5_000;
+    while (!/admin key: \S+/.test(server.stdout()) && performance.now() < deadline) await within(server, 50);
+    const key = /admin key: (\S+)/.exec(server.stdout())?.[1] ?? '';
+    expect(key, server.stdout()).toMatch(/^key_[0-9A-Z]{26}\.\S+$/);
+    expect(server.stdout()).toContain(`Send it with every request, in the header\n  Authorization: Bearer ${key}\n`);
+    expect(server.stdout()).not.toMatch(/GraphiQL/);
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
   });
 });
 

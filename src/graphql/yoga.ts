@@ -2,7 +2,7 @@ import type { CORSOptions } from '@whatwg-node/server';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, type LandingPageRenderer, type Plugin } from 'graphql-yoga';
 import { useCompiledQueries, type AppParts, type CompileOptions } from './compiled-queries.ts';
 import type { HttpOptions, Limits } from '../config.ts';
 import { unauthenticated, type Context } from './context.ts';
@@ -10,6 +10,7 @@ import { isReady, type Database } from '../db/client.ts';
 import { createDocumentCache, operationParts } from './document.ts';
 import { errorAt } from './errors.ts';
 import { useTrustedDocuments, type TrustedDocuments } from './trusted-documents.ts';
+import { useSelfHostedGraphiQL } from './graphiql.ts';
 import { useOperationLimits } from './limits.ts';
 import { yogaLogger, type Logger } from '../logger.ts';
 import { schema } from './schema/index.ts';
@@ -63,8 +64,10 @@ export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor
     : null;
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
-    graphiql: http.graphiql ? { title: 'Workspace models API', headers: JSON.stringify({ Authorization: 'Bearer <api key>' }) } : false,
+    graphqlEndpoint: ENDPOINT,
+    // Ours (graphiql.ts) serves GraphiQL from this server; yoga's loads it from a CDN.
+    graphiql: false,
+    landingPage: notFoundPage(http.graphiql),
     logging: yogaLogger(log),
     maskedErrors: true,
     // One operation per request.
@@ -79,6 +82,7 @@ export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor
     extraParamNames: trustedDocuments ? ['documentId'] : [],
     plugins: [
       ...plugins,
+      ...(http.graphiql ? [useSelfHostedGraphiQL(ENDPOINT)] : []),
       ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
@@ -95,7 +99,30 @@ export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor
 
 export type GraphQL = ReturnType<typeof createGraphQL>;
 
+const ENDPOINT = '/graphql';
+
 const READY_TIMEOUT_MS = 1_000;
+
+/**
+ * A browser's GET of a path nothing serves: a plain 404 page pointing at what
+ * is served. Yoga's own loads its logo from the internet.
+ */
+function notFoundPage(graphiql: boolean): LandingPageRenderer {
+  const page = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Not found — Workspace models API</title></head>
+<body>
+  <h1>Not found</h1>
+  <p>Nothing is served at this address. The Workspace models API serves:</p>
+  <ul>
+    <li><a href="${ENDPOINT}">${ENDPOINT}</a>: GraphQL${graphiql ? ', and GraphiQL in a browser' : ''}</li>
+    <li><a href="/docs">/docs</a>: the REST reference (<a href="/openapi.json">/openapi.json</a>), routes under /v1</li>
+  </ul>
+</body>
+</html>
+`;
+  return ({ fetchAPI }) => new fetchAPI.Response(page, { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
 
 /**
  * `GET /ready`: 200 when `check` holds, else 503, with no body. Yoga's

@@ -1,5 +1,6 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { GRAPHIQL_ASSETS } from '../graphql/graphiql.ts';
 import { restPathOf } from '../rest/paths.ts';
 import { withBodyRead, type FastPath } from './graphql-fast-path.ts';
 import type { RestFastPath } from './rest-fast-path.ts';
@@ -165,5 +166,6 @@ export function routeOf(path: string, graphqlEndpoint: string): string {
   if (path.startsWith('/v1/')) return restPathOf(path)?.template ?? '/v1/*';
   if (FIXED.has(path)) return path;
   if (path.startsWith('/docs/')) return '/docs/*';
+  if (path.startsWith(GRAPHIQL_ASSETS)) return `${GRAPHIQL_ASSETS}*`;
   return 'other';
 }
