@@ -39,8 +39,8 @@ export function killAll(): void {
   children.forEach(killGroup);
 }
 
-export function start(command: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function start(command: string, args: string[], env: Record<string, string>, cwd = ROOT): Child {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.add(child);
   let stdout = '';
   let stderr = '';
