@@ -21,7 +21,6 @@ import { models } from '../src/db/schema.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { testTarget, unwrap } from './helpers.ts';
 import { killAll, ROOT, start, startServer, within, type Server } from './processes.ts';
-import { serve } from './sockets.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-client-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -163,43 +162,28 @@ describe('the example client against the server', () => {
     expect(await statusThroughGraphQL(seed.expected[0]!)).toBe('MODEL_STATUS_DISABLED');
   });
 
-  it('sends only document ids by id, and those ids, resolved through the manifest, run on the server', async () => {
-    // A stand-in for trusted documents in front of the server: ids only, each replaced by its manifest text.
-    const received: Record<string, unknown>[] = [];
-    const proxy = await serve((incoming, outgoing) => {
-      let text = '';
-      incoming.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      incoming.on('end', async () => {
-        const body = JSON.parse(text) as { documentId?: string; query?: string; operationName?: string; variables?: unknown };
-        received.push(body);
-        const document = body.documentId === undefined ? undefined : manifest[body.documentId];
-        if (body.query !== undefined || document === undefined) {
-          const code = body.query !== undefined ? 'PERSISTED_QUERY_ONLY' : 'PERSISTED_QUERY_NOT_FOUND';
-          outgoing.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: code, extensions: { code } }] }));
-          return;
-        }
-        try {
-          const upstream = await fetch(server.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: incoming.headers.authorization ?? '' },
-            body: JSON.stringify({ query: document, operationName: body.operationName, variables: body.variables }),
-          });
-          outgoing.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
-        } catch (error) {
-          outgoing.writeHead(502).end(String(error));
-        }
-      });
-    });
+  it('by id, runs against the server started with its manifest as TRUSTED_DOCUMENTS, which refuses the same client sending text', async () => {
+    // Embedded PGlite admits one process: the server restarts with the manifest, and again without it for the tests after this one.
+    await server.stop();
+    server = await startServer(databaseUrl, { LOG_LEVEL: 'warn', TRUSTED_DOCUMENTS: path.join(GENERATED, 'persisted-documents.json') });
+    try {
+      const result = await client({ SEND_AS: 'id', PAGE_SIZE: '7', MODEL_ID: seed.expected[1]! });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.stdout);
+      expect(summary).toMatchObject({ sentAs: 'id', pages: Math.ceil(seed.expected.length / 7), count: seed.expected.length, modelIds: seed.expected });
+      expect(summary.model).toMatchObject({ id: seed.expected[1], statusBefore: 'MODEL_STATUS_ENABLED', status: 'MODEL_STATUS_DISABLED' });
 
-    const result = await client({ GRAPHQL_URL: `${proxy}/graphql`, SEND_AS: 'id', PAGE_SIZE: '7', MODEL_ID: seed.expected[1]! });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ sentAs: 'id', pages: Math.ceil(seed.expected.length / 7), count: seed.expected.length, modelIds: seed.expected });
-    expect(summary.model).toMatchObject({ id: seed.expected[1], statusBefore: 'MODEL_STATUS_ENABLED', status: 'MODEL_STATUS_DISABLED' });
-    expect(received.every((body) => typeof body.documentId === 'string' && !('query' in body))).toBe(true);
-    expect(new Set(received.map((body) => body.documentId))).toEqual(new Set(Object.keys(manifest)));
+      const asText = await client({ SEND_AS: 'text', MODEL_ID: seed.expected[2]! });
+      expect(asText.code).toBe(1);
+      expect(asText.stderr).toContain('PERSISTED_QUERY_ONLY');
+      expect(asText.stdout).toBe('');
+    } finally {
+      await server.stop();
+      server = await startServer(databaseUrl, { LOG_LEVEL: 'warn' });
+    }
     expect(await statusThroughGraphQL(seed.expected[1]!)).toBe('MODEL_STATUS_DISABLED');
+    expect(await statusThroughGraphQL(seed.expected[2]!)).toBe('MODEL_STATUS_ENABLED');
   });
 
   it('fails with a clear message and exit code 1 on what its user gets wrong, changing nothing', async () => {
