@@ -7,7 +7,7 @@ export const UserErrorCode = builder.enumType('UserErrorCode', {
   description: 'Why a mutation did not apply.',
   values: {
     NOT_FOUND: { description: 'The id is malformed, unknown, of another type or owned by another account.' },
-    FORBIDDEN: { description: 'The API key may not do this (reader keys may not mutate).' },
+    FORBIDDEN: { description: 'The caller may not do this (a READER may not mutate).' },
     INVALID_ARGUMENT: { description: 'An input value breaks a rule; `field` names it.' },
     CONFLICT: { description: 'The change clashes with existing data, e.g. a duplicate workspace name.' },
   } as const,
