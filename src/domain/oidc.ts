@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { createRemoteJWKSet, customFetch, jwtVerify, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
 import type { OidcOptions } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { isIdOf, newId } from '../db/ids.ts';
@@ -71,7 +71,7 @@ export function createTokenVerifier(db: Database, oidc: OidcOptions, { maxEntrie
       }));
     } catch (error) {
       if (isProviderFailure(error)) throw error;
-      return { refused: (error as Error).message };
+      return { refused: `${(error as Error).message}${headerOf(token)}` };
     }
     const { sub, iat, exp } = payload;
     if (typeof sub !== 'string' || sub === '' || sub.length > MAX_SUBJECT_LENGTH) return { refused: `"sub" must be a string of 1 to ${MAX_SUBJECT_LENGTH} characters` };
@@ -102,6 +102,16 @@ export function createTokenVerifier(db: Database, oidc: OidcOptions, { maxEntrie
     entry.check.then((check) => ('viewer' in check ? (entry.expires = check.expiresAt) : forget()), forget);
     return entry.check;
   };
+}
+
+/** The header's alg and kid, for the log line of a refused token (nothing when it does not decode). */
+function headerOf(token: string): string {
+  try {
+    const { alg, kid } = decodeProtectedHeader(token);
+    return ` (alg ${JSON.stringify(alg)}, kid ${kid === undefined ? 'none' : JSON.stringify(kid)})`;
+  } catch {
+    return '';
+  }
 }
 
 function isProviderFailure(error: unknown): boolean {
