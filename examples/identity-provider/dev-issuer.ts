@@ -52,7 +52,7 @@ if (account) {
   lines.push(`Access token for ${sub} in ${account}, role ${role}, valid for 1 hour:`, `  ${token}`, '');
 }
 lines.push(
-  'More tokens (a stand-in for signing in):',
+  `${account ? 'More tokens' : 'Access tokens'} (a stand-in for signing in):`,
   `  curl -s '${provider.issuer}/token?account=${account ?? 'acct_…'}&role=reader&sub=another-user'`,
   '',
   'Serving until stopped (Ctrl-C).',
