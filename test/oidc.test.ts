@@ -387,6 +387,23 @@ describe('the key set', () => {
     }
   });
 
+  it('a discovery document naming another issuer is not trusted', async () => {
+    const idp = await startIdentityProvider();
+    try {
+      // The document says http://127.0.0.1:<port>, without the slash.
+      const app = await served({ oidc: oidcOf(idp, { issuer: `${idp.issuer}/` }) });
+      const token = await idp.token({ iss: `${idp.issuer}/`, sub: 'impostor', account_id: tenant.accountId });
+      const rest = await send(app.url, { method: 'GET', path: `/v1/workspaces/${tenant.workspaceId}/models`, headers: { authorization: `Bearer ${token}` } });
+      expect(rest.status).toBe(503);
+      expect(logLines.find((line) => line.requestId === rest.requestId && line.msg === 'unexpected error')?.err?.message).toBe(
+        `OIDC discovery at ${idp.issuer}/.well-known/openid-configuration failed: the document names the issuer "${idp.issuer}", not "${idp.issuer}/"`,
+      );
+      expect(idp.fetches.jwks).toBe(0);
+    } finally {
+      await idp.close();
+    }
+  });
+
   it('OIDC_JWKS_URL skips discovery', async () => {
     const idp = await startIdentityProvider();
     try {
