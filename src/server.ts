@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     limits: config.limits,
     http: config.http,
     accepting: () => !draining,
+    oidc: config.oidc,
     metrics: config.metrics.enabled,
     serveMetrics: config.metrics.port === null,
     databaseStats: database.stats,
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     // Plain lines for a person at a terminal, then the structured record.
     console.log(`GraphQL API${config.http.graphiql ? ' and GraphiQL' : ''} at ${url} (database: ${database.kind})`);
     console.log(`REST API at http://localhost:${port}/v1 (OpenAPI: /openapi.json, reference: /docs)`);
+    if (config.oidc) console.log(`Access tokens accepted from ${config.oidc.issuer} (audience ${config.oidc.audience}), beside API keys`);
     if (trustedDocuments) console.log(`GraphQL runs trusted documents only: ${trustedDocuments.size} in ${config.trustedDocuments}`);
     if (demo) {
       console.log(

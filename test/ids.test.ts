@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../src/domain/catalog.ts';
-import { newId } from '../src/db/ids.ts';
+import { idKind, idPrefixes, isIdOf, newId, type IdKind } from '../src/db/ids.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
 
 const app = await setupTestApp();
@@ -340,5 +340,34 @@ describe('model metadata and spec', () => {
     expect(spec('claude-sonnet-4.6')).toMatchObject({ inputPricePerMillionTokens: '300', outputPricePerMillionTokens: '1500' });
     // Decimals survive as written, never through a float.
     expect(spec('gemini-2.0-flash-lite').inputPricePerMillionTokens).toBe('7.5');
+  });
+});
+
+describe('newId', () => {
+  it('is <prefix>_<ULID> for every kind, and recognised as that kind only', () => {
+    for (const kind of Object.keys(idPrefixes) as IdKind[]) {
+      const id = newId(kind);
+      expect(id).toMatch(new RegExp(`^${idPrefixes[kind]}_[0-7][0-9A-HJKMNP-TV-Z]{25}$`));
+      expect(idKind(id)).toBe(kind);
+      for (const other of Object.keys(idPrefixes) as IdKind[]) expect(isIdOf(other, id)).toBe(other === kind);
+    }
+  });
+
+  it('keeps increasing within a millisecond: ids made together sort in the order they were made', () => {
+    const ids = Array.from({ length: 10_000 }, () => newId('Model'));
+    const sorted = [...ids].sort();
+    expect(sorted).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Many share a time part (the first 10 characters): the random part is what increased.
+    const times = new Set(ids.map((id) => id.slice('model_'.length, 'model_'.length + 10)));
+    expect(times.size).toBeLessThan(ids.length);
+  });
+
+  it('carries the time it was made', () => {
+    const before = Date.now();
+    const id = newId('Account');
+    const time = [...id.slice('acct_'.length, 'acct_'.length + 10)].reduce((t, c) => t * 32 + '0123456789ABCDEFGHJKMNPQRSTVWXYZ'.indexOf(c), 0);
+    expect(time).toBeGreaterThanOrEqual(before);
+    expect(time).toBeLessThanOrEqual(Date.now());
   });
 });

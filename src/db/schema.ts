@@ -46,8 +46,17 @@ export const profiles = pgTable(
     kind: text('kind', { enum: ['USER', 'SERVICE_ACCOUNT'] }).notNull(),
     name: text('name').notNull(),
     createdAt: createdAt(),
+    /** A user signed in with OpenID Connect: the token's `iss` and `sub` (both null for everyone else). */
+    issuer: ctext('issuer'),
+    subject: ctext('subject'),
   },
-  (t) => [index('profiles_account_idx').on(t.accountId, t.createdAt)],
+  (t) => [
+    index('profiles_account_idx').on(t.accountId, t.createdAt),
+    // One profile per (issuer, sub): concurrent first requests insert … on conflict do nothing.
+    // Rows without an issuer never conflict (NULLs are distinct).
+    uniqueIndex('profiles_issuer_subject_key').on(t.issuer, t.subject),
+    check('profiles_identity_check', sql`(${t.issuer} is null) = (${t.subject} is null)`),
+  ],
 );
 
 export const apiKeys = pgTable(

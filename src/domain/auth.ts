@@ -1,9 +1,12 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { OidcOptions } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
 import { preparedOnce } from '../db/sql.ts';
 import { isIdOf, newId } from '../db/ids.ts';
 import { accounts, apiKeys, profiles } from '../db/schema.ts';
+import { createTokenVerifier, type VerifyToken } from './oidc.ts';
 import { fail, normalizeName, ok, type Result } from './validation.ts';
 
 export type Role = 'ADMIN' | 'READER';
@@ -12,7 +15,8 @@ export type Role = 'ADMIN' | 'READER';
 export interface Viewer {
   accountId: string;
   profileId: string;
-  apiKeyId: string;
+  /** The API key used; null for a user signed in with an access token. */
+  apiKeyId: string | null;
   role: Role;
 }
 
@@ -25,6 +29,10 @@ export interface IssuedKey {
 // An API key reads `key_<ULID>.<43 base64url characters>`: the id finds the row,
 // the secret is checked against its SHA-256. 256 random bits need no slow hash.
 const API_KEY = /^(key_[0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/;
+// An access token (a JWT) is three base64url segments; an unsigned one has an empty third,
+// and is let through to be refused, with its reason, by the verifier.
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 // crypto.hash is the one-shot form: no Hash object per request.
 const hashSecret = (secret: string) => hash('sha256', secret, 'buffer');
@@ -102,21 +110,30 @@ type KeyRow = { accountId: string; profileId: string; role: Role; secretHash: Bu
 export interface AuthenticatorOptions {
   /** How long a verified key is trusted without asking the database: the contract allows a revocation 1 s to arrive. */
   ttlMs?: number;
-  /** At most this many keys are remembered; the oldest go first. */
+  /** At most this many keys (and, apart, this many access tokens) are remembered; the oldest go first. */
   maxEntries?: number;
+  /** Accept OpenID Connect access tokens from this provider; null or absent: API keys only. */
+  oidc?: OidcOptions | null;
+  /** Where a refused access token's reason goes, with the request id (never to the client). */
+  log?: Logger;
 }
 
-export type Authenticate = (authorization: string | null) => Promise<Viewer | null>;
+/** The viewer of an Authorization header; null for no or bad credentials (all answered alike). */
+export type Authenticate = (authorization: string | null, requestId: string) => Promise<Viewer | null>;
 
 /**
- * Verifies `Authorization: Bearer <key>` headers. A live key's row is
- * remembered for `ttlMs`, so a busy client costs one lookup per second, not one
- * per request, and concurrent requests with one key share one lookup. A header
- * whose secret matched is trusted until that row must be read again, so a
- * revocation still arrives within `ttlMs`; any other header is checked against
- * the hash. Unknown keys and wrong secrets are not remembered.
+ * Verifies `Authorization: Bearer <credential>` headers: an API key
+ * (`key_…`), or an OpenID Connect access token (a JWT, domain/oidc.ts) when
+ * an issuer is configured. Anything else is no viewer, like a bad key.
+ *
+ * A live key's row is remembered for `ttlMs`, so a busy client costs one
+ * lookup per second, not one per request, and concurrent requests with one
+ * key share one lookup. A header whose secret matched is trusted until that
+ * row must be read again, so a revocation still arrives within `ttlMs`; any
+ * other header is checked against the hash. Unknown keys and wrong secrets
+ * are not remembered.
  */
-export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 10_000 }: AuthenticatorOptions = {}): Authenticate {
+export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 10_000, oidc = null, log }: AuthenticatorOptions = {}): Authenticate {
   const rows = new Map<string, { row: Promise<KeyRow | null>; expires: number }>();
   const verified = new Map<string, { viewer: Viewer; expires: number }>();
   const remember = <Value>(cache: Map<string, Value>, key: string, value: Value) => {
@@ -143,12 +160,8 @@ export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 
     return entry;
   };
 
-  return async (authorization) => {
-    if (!authorization) return null;
-    const now = performance.now();
-    const known = verified.get(authorization);
-    if (known && known.expires > now) return known.viewer;
-    const parts = API_KEY.exec(/^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '');
+  const byKey = async (authorization: string, credential: string, now: number): Promise<Viewer | null> => {
+    const parts = API_KEY.exec(credential);
     if (!parts) return null;
     const [, apiKeyId, secret] = parts as unknown as [string, string, string];
     const { row: pending, expires } = lookup(apiKeyId, now);
@@ -158,6 +171,27 @@ export function createAuthenticator(db: Database, { ttlMs = 1_000, maxEntries = 
     const viewer: Viewer = Object.freeze({ accountId: row.accountId, profileId: row.profileId, apiKeyId, role: row.role });
     if (ttlMs > 0) remember(verified, authorization, { viewer, expires });
     return viewer;
+  };
+
+  const verifyToken: VerifyToken = oidc
+    ? createTokenVerifier(db, oidc, { maxEntries })
+    : async () => ({ refused: 'access tokens are not accepted: OIDC_ISSUER is not set' });
+  const byToken = async (token: string, requestId: string): Promise<Viewer | null> => {
+    const check = await verifyToken(token);
+    if ('viewer' in check) return check.viewer;
+    log?.info({ requestId, reason: check.refused }, 'access token refused');
+    return null;
+  };
+
+  return async (authorization, requestId) => {
+    if (!authorization) return null;
+    const now = performance.now();
+    const known = verified.get(authorization);
+    if (known && known.expires > now) return known.viewer;
+    const credential = BEARER.exec(authorization)?.[1] ?? '';
+    if (credential.startsWith('key_')) return byKey(authorization, credential, now);
+    if (JWT.test(credential)) return byToken(credential, requestId);
+    return null;
   };
 }
 

@@ -12,7 +12,7 @@ export type ModelChange = { column: 'status'; value: ModelStatus } | { column: '
 export const forbidden: Problem = {
   code: 'FORBIDDEN',
   field: null,
-  message: 'This API key has the READER role; changes need an ADMIN key.',
+  message: 'The caller has the READER role; changes need the ADMIN role.',
 };
 
 export const notFound = (field: string[] | null, what: 'model' | 'workspace'): Problem => ({

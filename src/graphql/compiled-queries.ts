@@ -41,8 +41,8 @@ export interface CompileOptions {
 export interface AppParts {
   schema: GraphQLSchema;
   documents: DocumentCache;
-  /** The request's context: the same object yoga's context factory returns for that request. */
-  context(request: Request): Promise<Context>;
+  /** The request's context: the same object yoga's context factory returns for that request (`serverContext`: yoga's, with the node:http request). */
+  context(request: Request, serverContext: object): Promise<Context>;
   objectLimitError: OperationLimits['objectLimitError'];
   /** Counts an operation that ran compiled (the front door's metrics), and which path ran it. */
   ran(document: DocumentNode, operationName: string | null, path: 'fast' | 'yoga'): void;
@@ -134,7 +134,7 @@ export function useCompiledQueries(log: Logger, { after }: CompileOptions, app: 
         const { request, params: final } = payload;
         // A later onParams hook may have replaced the parameters.
         if (final.query !== params.query || (final.operationName ?? null) !== operationName) return paramsHandler(payload);
-        const result = await run(compiled, final.variables ?? {}, app.context(request), request, 'yoga');
+        const result = await run(compiled, final.variables ?? {}, app.context(request, server), request, 'yoga');
         return result ?? paramsHandler(payload);
       });
     },

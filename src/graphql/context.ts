@@ -6,7 +6,7 @@ import type { Scope } from '../domain/scope.ts';
 export type Context = Scope;
 
 export function unauthenticated(): GraphQLError {
-  return new GraphQLError('Authentication required: send `Authorization: Bearer <api key>`.', {
+  return new GraphQLError('Authentication required: send `Authorization: Bearer <api key or access token>`.', {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 }

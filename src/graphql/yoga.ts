@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { CORSOptions } from '@whatwg-node/server';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -23,8 +24,11 @@ export interface GraphQLOptions {
   cors: CORSOptions;
   /** False while the process shuts down: /ready then answers 503 so balancers stop sending. */
   accepting: () => boolean;
-  /** The request's scope from its Authorization header (http/app.ts: the same on every path); rejects when the key cannot be looked up. */
-  scopeFor(authorization: string | null, requestId: string): Promise<Context>;
+  /**
+   * The request's scope from its Authorization header (http/app.ts: the same on every path); rejects when the
+   * credentials cannot be checked. `request`, the node:http request behind it, keeps one identity across paths.
+   */
+  scopeFor(authorization: string | null, requestId: string, request?: IncomingMessage): Promise<Context>;
   /** The request id the front door gave a request (or a new one, for yoga.fetch without it). */
   requestIdOf(request: Request): string;
   /**
@@ -45,16 +49,16 @@ export interface GraphQLOptions {
  * and the compiled queries the front door's fast path runs.
  */
 export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor, requestIdOf, compileQueries, plugins, ran, trustedDocuments }: GraphQLOptions) {
-  const buildContext = (authorization: string | null, requestId: string): Promise<Context> =>
-    scopeFor(authorization, requestId).catch((cause: unknown) => {
+  const buildContext = (authorization: string | null, requestId: string, req: IncomingMessage | undefined): Promise<Context> =>
+    scopeFor(authorization, requestId, req).catch((cause: unknown) => {
       // Nothing executed: the whole response fails, with status 500.
       throw unexpected(log, requestId, cause, 'authentication', undefined, 500);
     });
   // One context per request, whichever path asks first (compiled-queries.ts or yoga's factory).
   const contexts = new WeakMap<Request, Promise<Context>>();
-  const context = (request: Request): Promise<Context> => {
+  const context = (request: Request, serverContext: { req?: IncomingMessage }): Promise<Context> => {
     let built = contexts.get(request);
-    if (!built) contexts.set(request, (built = buildContext(request.headers.get('authorization'), requestIdOf(request))));
+    if (!built) contexts.set(request, (built = buildContext(request.headers.get('authorization'), requestIdOf(request), serverContext.req)));
     return built;
   };
   const documents = createDocumentCache();
@@ -77,7 +81,7 @@ export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor
     // Our own request parsing (limits.ts) enforces the body limit, with an error naming it.
     maxRequestBodySize: false,
     cors,
-    context: ({ request }) => context(request),
+    context: (initial) => context(initial.request, initial as { req?: IncomingMessage }),
     // A trusted document is named by `documentId` (GraphQL over HTTP's persisted documents).
     extraParamNames: trustedDocuments ? ['documentId'] : [],
     plugins: [

@@ -1,7 +1,7 @@
-import type { ServerResponse } from 'node:http';
-import { defaultHttp, defaultLimits, type HttpOptions, type Limits } from '../config.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defaultHttp, defaultLimits, type HttpOptions, type Limits, type OidcOptions } from '../config.ts';
 import type { Database, DatabaseStats } from '../db/client.ts';
-import { createAuthenticator, type AuthenticatorOptions } from '../domain/auth.ts';
+import { createAuthenticator, type AuthenticatorOptions, type Viewer } from '../domain/auth.ts';
 import { createScope, type Scope } from '../domain/scope.ts';
 import type { CompileOptions } from '../graphql/compiled-queries.ts';
 import type { Context } from '../graphql/context.ts';
@@ -25,7 +25,9 @@ export interface AppOptions {
   http?: HttpOptions;
   /** False while the process shuts down: /ready then answers 503 so balancers stop sending. */
   accepting?: () => boolean;
-  auth?: AuthenticatorOptions;
+  auth?: Omit<AuthenticatorOptions, 'oidc' | 'log'>;
+  /** Accept OpenID Connect access tokens from this provider (config.ts: OIDC_*); absent or null: API keys only. */
+  oidc?: OidcOptions | null;
   /**
    * Run eligible queries compiled (graphql/compiled-queries.ts), each document
    * after 10 interpreted runs by default; false answers everything with graphql-js.
@@ -62,6 +64,7 @@ export function createApp({
   http = defaultHttp,
   accepting = () => true,
   auth,
+  oidc = null,
   compileQueries = { after: 10 },
   plugins = [],
   restPlugins = [],
@@ -71,10 +74,22 @@ export function createApp({
   databaseStats,
   trustedDocuments = null,
 }: AppOptions) {
-  const authenticate = createAuthenticator(db, auth);
-  // Identity, once for every path: the fast path, yoga and REST all build a request's scope here.
-  const scopeFor = async (authorization: string | null, requestId: string): Promise<Scope> =>
-    createScope(db, await authenticate(authorization), requestId, log);
+  const authenticate = createAuthenticator(db, { ...auth, oidc, log });
+  /**
+   * Identity, once for every path: the fast paths, yoga and REST all build a
+   * request's scope here. A request a fast path hands on (`request`: the
+   * node:http request) keeps the identity it was given: its credentials are
+   * verified, and a refused token logged, once.
+   */
+  const identities = new WeakMap<IncomingMessage, Promise<Viewer | null>>();
+  const scopeFor = async (authorization: string | null, requestId: string, request?: IncomingMessage): Promise<Scope> => {
+    let viewer = request && identities.get(request);
+    if (!viewer) {
+      viewer = authenticate(authorization, requestId);
+      if (request) identities.set(request, viewer);
+    }
+    return createScope(db, await viewer, requestId, log);
+  };
   const requests = createRequestLog(log);
   const metrics = recordMetrics ? createMetrics(databaseStats) : null;
   const cors = {

@@ -40,7 +40,8 @@ export interface FastPathParts {
   run: CompiledQueries['run'];
   /** Trusted documents, when the server runs only those: a request's text is then its document's. */
   trusted: TrustedDocuments | null;
-  context(authorization: string | null, requestId: string): Promise<Context>;
+  /** The request's context (http/app.ts's scopeFor: yoga, given the request, reuses its identity). */
+  context(authorization: string | null, requestId: string, request: IncomingMessage): Promise<Context>;
 }
 
 /** Answers one /graphql request; `requestId` is the one the front door gave it. */
@@ -73,7 +74,7 @@ async function answer(parts: FastPathParts, request: IncomingMessage, response: 
   if (!params || !compiled) return handOver();
   let result: ExecutionResult | null;
   try {
-    result = await parts.run(compiled, params.variables, parts.context(request.headers.authorization ?? null, requestId), request, 'fast');
+    result = await parts.run(compiled, params.variables, parts.context(request.headers.authorization ?? null, requestId, request), request, 'fast');
   } catch {
     // The key's lookup failed: yoga meets it again, and answers it masked and logged.
     result = null;

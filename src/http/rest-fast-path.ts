@@ -28,7 +28,8 @@ export interface RestFastPathParts {
   /** fets's node:http listener: the answer to everything this path does not take. */
   rest(request: IncomingMessage, response: ServerResponse): void;
   cors: CORSOptions;
-  scopeFor(authorization: string | null, requestId: string): Promise<Scope>;
+  /** http/app.ts's scopeFor: fets, given the request, reuses its identity. */
+  scopeFor(authorization: string | null, requestId: string, request: IncomingMessage): Promise<Scope>;
 }
 
 export type RestFastPath = (request: IncomingMessage, response: ServerResponse, requestId: string) => void;
@@ -58,7 +59,7 @@ export function createRestFastPath(parts: RestFastPathParts): RestFastPath {
       if (!listQuery.Check(query)) return handOver();
     }
     const answer = async (): Promise<unknown> => {
-      const scope = await parts.scopeFor(headers.authorization ?? null, requestId);
+      const scope = await parts.scopeFor(headers.authorization ?? null, requestId, request);
       if (!scope.viewer) return null;
       return list ? listModels(scope, list[1]!, query as never) : modelJson(await findModel(scope, one![1]!, one![2]!));
     };

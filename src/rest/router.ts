@@ -3,6 +3,7 @@ import type { CORSOptions } from '@whatwg-node/server';
 // fets's own HTTPError and useCORS: its @whatwg-node/server is newer than yoga's.
 import { createRouter, HTTPError, Response, useCORS, type RouterPlugin } from 'fets';
 import type { ModelRow } from '../db/schema.ts';
+import { IdentityProviderUnavailable } from '../domain/oidc.ts';
 import type { Scope } from '../domain/scope.ts';
 import type { Logger } from '../logger.ts';
 import { serveDocs } from './docs.ts';
@@ -16,7 +17,7 @@ export interface RestOptions {
   log: Logger;
   cors: CORSOptions;
   /** The request's scope from its Authorization header (http/app.ts: the same on every path); rejects when the key cannot be looked up. */
-  scopeFor(authorization: string | null, requestId: string): Promise<Scope>;
+  scopeFor(authorization: string | null, requestId: string, request?: IncomingMessage): Promise<Scope>;
   /** The request id the front door gave the node:http request behind a server context. */
   requestIdOf(serverContext: { req?: IncomingMessage }): string;
   /** Counts an error answered (the front door's metrics). */
@@ -53,7 +54,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
 
   /** The caller's scope; a request without valid credentials is 401 on every /v1 route. */
   const callerScope = async (request: Request, serverContext: { req?: IncomingMessage }) => {
-    const scope = await scopeFor(request.headers.get('authorization'), requestIdOf(serverContext));
+    const scope = await scopeFor(request.headers.get('authorization'), requestIdOf(serverContext), serverContext.req);
     if (!scope.viewer) throw unauthenticated();
     return scope;
   };
@@ -86,10 +87,10 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
         title: 'Workspace models API',
         version: '1.0.0',
         description:
-          "The LLM models available to a workspace: list them a page at a time, read one, and enable or disable it. Authenticate with `Authorization: Bearer <api key>`. Errors are google.rpc.Status bodies.",
+          "The LLM models available to a workspace: list them a page at a time, read one, and enable or disable it. Authenticate with `Authorization: Bearer <api key or access token>`. Errors are google.rpc.Status bodies.",
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: key_… followed by its secret.' } },
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (key_… followed by its secret), or an OpenID Connect access token (a JWT) from the configured provider.' } },
       },
       security: [{ bearer: [] }],
     } as never,
@@ -129,7 +130,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
       method: 'PUT',
       path: `${MODEL_PATH}/status`,
       operationId: 'SetModelStatus',
-      description: 'Enables or disables a model (an ADMIN key). Setting the status it already has succeeds and changes nothing.',
+      description: 'Enables or disables a model (ADMIN role). Setting the status it already has succeeds and changes nothing.',
       tags: ['Models'],
       schemas: { request: { params: ModelParams, json: StatusBody }, responses: { 200: Model, 403: Status, ...errorResponses } },
       handler: async (request, serverContext) => {
@@ -145,7 +146,7 @@ export function createRest({ log, cors, scopeFor, requestIdOf, errorAnswered, pl
       method: 'POST',
       path: `${MODEL_PATH}\\:${verb}`,
       operationId: verb === 'enable' ? 'EnableModel' : 'DisableModel',
-      description: `${verb === 'enable' ? 'Enables' : 'Disables'} a model (an ADMIN key): the newer form of PUT …/status. The body is empty or {}.`,
+      description: `${verb === 'enable' ? 'Enables' : 'Disables'} a model (ADMIN role): the newer form of PUT …/status. The body is empty or {}.`,
       tags: ['Models'],
       schemas: { request: { params: ModelParams }, responses: { 200: Model, 403: Status, ...errorResponses } },
       handler: async (request, serverContext) => {
@@ -186,8 +187,8 @@ interface OpenApiDocument {
 const RESPONSES: Record<string, string> = {
   200: 'Success.',
   400: 'INVALID_ARGUMENT (3): a bad parameter, body or cursor; the BadRequest detail names each field.',
-  401: 'UNAUTHENTICATED (16): no valid API key.',
-  403: 'PERMISSION_DENIED (7): a READER key may not change a model.',
+  401: 'UNAUTHENTICATED (16): no valid API key or access token.',
+  403: 'PERMISSION_DENIED (7): a READER may not change a model.',
   404: 'NOT_FOUND (5): the workspace or model is unknown, malformed, another account’s, or of another workspace.',
   405: 'UNIMPLEMENTED (12): another method is served here; see the Allow header.',
   413: 'The request body is larger than the limit.',
@@ -256,6 +257,8 @@ async function jsonBody(request: { json(): Promise<unknown> }): Promise<unknown>
 const UNAVAILABLE = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|CONNECTION_\w+|CONNECT_TIMEOUT|57P0\d|08\d\d\d)$/;
 
 function isUnavailable(error: unknown): boolean {
+  // The identity provider's keys could not be fetched: like the database, it is away.
+  if (error instanceof IdentityProviderUnavailable) return true;
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
     const code = (cause as { code?: unknown }).code;
     if (typeof code === 'string' && UNAVAILABLE.test(code)) return true;

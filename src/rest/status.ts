@@ -60,7 +60,7 @@ export const tooLarge = (limit: number) => {
 
 export const notFound = (what: 'workspace' | 'model') => new RestError('NOT_FOUND', `No ${what} with this id exists in this account.`);
 
-export const unauthenticated = () => new RestError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Bearer <api key>`.');
+export const unauthenticated = () => new RestError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Bearer <api key or access token>`.');
 
 /** Masked: no stack, no SQL, no driver message; the request id finds the log line. */
 export const masked = (rpc: 'INTERNAL' | 'UNAVAILABLE', requestId: string) =>

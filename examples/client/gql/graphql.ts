@@ -282,7 +282,7 @@ export type ResourceMetadata = {
   workspaceId: Scalars['String']['output'];
 };
 
-/** What the caller may do. */
+/** What the caller (an API key, or a user signed in with OpenID Connect) may do. */
 export type Role =
   /** Read everything of the account, and run every mutation. */
   | 'ADMIN'
@@ -346,19 +346,19 @@ export type UserError = {
 export type UserErrorCode =
   /** The change clashes with existing data: the account already has a workspace of that name. */
   | 'CONFLICT'
-  /** The caller may not do this: a READER key may not mutate. Checked before the input. */
+  /** The caller may not do this: a READER may not mutate. Checked before the input. */
   | 'FORBIDDEN'
   /** An input value breaks a rule (length, characters, MODEL_STATUS_UNSPECIFIED…); `field` names it. */
   | 'INVALID_ARGUMENT'
   /** The id is malformed, unknown, of another type or owned by another account (the answer never tells which). */
   | 'NOT_FOUND';
 
-/** The caller, as identified by the API key in the Authorization header. */
+/** The caller, as identified by its API key or OpenID Connect access token. */
 export type Viewer = {
   __typename?: 'Viewer';
   /** The account (acct_…) everything the caller sees and changes belongs to. */
   accountId: Scalars['String']['output'];
-  /** The profile (prof_…) the API key acts for: the account owner's for the key made with the account, the key's own service account for any other. What the caller creates carries it as profileId. */
+  /** The profile (prof_…) the caller acts for: for an API key, the account owner's (the key made with the account) or the key's own service account; for a signed-in user, the user's own (one per issuer and subject). What the caller creates or changes carries it as profileId. */
   profileId: Scalars['String']['output'];
   /** What the caller may do: ADMIN reads and writes, READER only reads. */
   role: Role;

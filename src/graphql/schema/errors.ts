@@ -9,7 +9,7 @@ export const UserErrorCode = builder.enumType('UserErrorCode', {
     NOT_FOUND: {
       description: 'The id is malformed, unknown, of another type or owned by another account (the answer never tells which).',
     },
-    FORBIDDEN: { description: 'The caller may not do this: a READER key may not mutate. Checked before the input.' },
+    FORBIDDEN: { description: 'The caller may not do this: a READER may not mutate. Checked before the input.' },
     INVALID_ARGUMENT: { description: 'An input value breaks a rule (length, characters, MODEL_STATUS_UNSPECIFIED…); `field` names it.' },
     CONFLICT: { description: 'The change clashes with existing data: the account already has a workspace of that name.' },
   } as const,
