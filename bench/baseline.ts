@@ -230,7 +230,7 @@ const badInput = (message: string, data: unknown, path?: string[]): Reply => ({
 /** REST's errors: google.rpc.Status bodies (src/rest/status.ts). */
 const rpcError = (status: number, code: number, message: string, details: unknown[] = []): Reply => ({ status, body: { code, message, details } });
 const restNotFound = (what: 'workspace' | 'model') => rpcError(404, 5, `No ${what} with this id exists in this account.`);
-const REST_UNAUTHENTICATED = rpcError(401, 16, 'Authentication required: send `Authorization: Bearer <api key>`.');
+const REST_UNAUTHENTICATED = rpcError(401, 16, 'Authentication required: send `Authorization: Bearer <api key or access token>`.');
 const restBadRequest = (field: string, description: string) =>
   rpcError(400, 3, `${field}: ${description}`, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description }] }]);
 
@@ -423,7 +423,7 @@ export function createBaseline(databaseUrl: string, pool: PoolOptions = { max: 1
       return error(400, 'The baseline answers only the benchmark operations (bench/scenarios.ts).', 'BAD_REQUEST');
     }
     const viewer = await authenticate(authorization);
-    if (!viewer) return error(401, 'Authentication required: send `Authorization: Bearer <api key>`.', 'UNAUTHENTICATED');
+    if (!viewer) return error(401, 'Authentication required: send `Authorization: Bearer <api key or access token>`.', 'UNAUTHENTICATED');
     const variables = request.variables && typeof request.variables === 'object' ? (request.variables as Variables) : {};
     return operations[name as OperationName](viewer, variables);
   }

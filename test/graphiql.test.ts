@@ -188,6 +188,6 @@ describe('the default query', () => {
   it('without a key answers 401 with the header it needs, which the Headers tab shows', async () => {
     const { status, body } = await app.gql(DEFAULT_QUERY, { key: '<api key>' });
     expect(status).toBe(401);
-    expect(body.errors?.[0]?.message).toContain('Authorization: Bearer <api key>');
+    expect(body.errors?.[0]?.message).toContain('Authorization: Bearer <api key or access token>');
   });
 });
