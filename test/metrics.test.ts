@@ -375,13 +375,17 @@ describe('the database', () => {
 });
 
 describe('the process', () => {
-  it("prom-client's default metrics are there", async () => {
+  it("prom-client's default metrics are there, but for the two that work while requests run", async () => {
     const after = await scrape();
     expect(after.value('process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(after.value('process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(after.value('process_open_fds')).toBeGreaterThan(0);
     expect(after.value('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
-    expect(after.series('nodejs_eventloop_lag_seconds')).toHaveLength(1);
+    expect(after.value('nodejs_active_handles_total')).toBeGreaterThan(0);
     expect(after.series('nodejs_version_info')[0]?.labels.version).toBe(process.version);
+    // A callback on every garbage collection and a timer every 10 ms: about 6% of the fast path's throughput.
+    expect(after.series('nodejs_gc_duration_seconds_count')).toHaveLength(0);
+    expect(after.series('nodejs_eventloop_lag_seconds')).toHaveLength(0);
   });
 });
 

@@ -17,6 +17,10 @@ import { createMetrics } from './metrics.ts';
 import { createRequestLog } from './request-log.ts';
 import type { Plugin } from 'graphql-yoga';
 
+/** A node:http request's identity rides on the request itself: a WeakMap entry per request showed in the collector's work. */
+const IDENTITY = Symbol('identity');
+type WithIdentity = IncomingMessage & { [IDENTITY]?: Promise<Viewer | null> };
+
 export interface AppOptions {
   db: Database;
   /** Default: silent (tests); the server passes its own. */
@@ -81,12 +85,11 @@ export function createApp({
    * node:http request) keeps the identity it was given: its credentials are
    * verified, and a refused token logged, once.
    */
-  const identities = new WeakMap<IncomingMessage, Promise<Viewer | null>>();
-  const scopeFor = async (authorization: string | null, requestId: string, request?: IncomingMessage): Promise<Scope> => {
-    let viewer = request && identities.get(request);
+  const scopeFor = async (authorization: string | null, requestId: string, request?: WithIdentity): Promise<Scope> => {
+    let viewer = request?.[IDENTITY];
     if (!viewer) {
       viewer = authenticate(authorization, requestId);
-      if (request) identities.set(request, viewer);
+      if (request) request[IDENTITY] = viewer;
     }
     return createScope(db, await viewer, requestId, log);
   };

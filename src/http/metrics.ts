@@ -1,8 +1,9 @@
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
 import { operationParts, PerOperation } from '../graphql/document.ts';
 import type { DatabaseStats } from '../db/client.ts';
+import { collectProcessMetrics } from './process-metrics.ts';
 
 export type GraphQLPath = 'fast' | 'yoga';
 
@@ -32,7 +33,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 export function createMetrics(database: () => DatabaseStats | null = () => null): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectProcessMetrics(registry);
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by route (its template), method and status.',

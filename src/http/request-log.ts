@@ -32,10 +32,16 @@ export interface RequestLog {
   end(entry: RequestEntry, method: string, path: string, status: number): void;
 }
 
+/** A node:http request's entry rides on the request itself: a WeakMap entry per request showed in the collector's work. */
+const ENTRY = Symbol('request entry');
+type WithEntry = IncomingMessage & { [ENTRY]?: RequestEntry };
+
 export function createRequestLog(log: Logger): RequestLog {
-  const entries = new WeakMap<object, RequestEntry>();
-  const begin = (request: object, frontDoor: boolean): RequestEntry => {
-    const entry = { id: randomUUID(), started: performance.now(), frontDoor };
+  // Yoga's Request objects (the yoga path only).
+  const entries = new WeakMap<Request, RequestEntry>();
+  const newEntry = (frontDoor: boolean): RequestEntry => ({ id: randomUUID(), started: performance.now(), frontDoor });
+  const begin = (request: Request): RequestEntry => {
+    const entry = newEntry(false);
     entries.set(request, entry);
     return entry;
   };
@@ -45,10 +51,9 @@ export function createRequestLog(log: Logger): RequestLog {
   };
   const plugin: Plugin = {
     onRequest({ request, serverContext }) {
-      const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
-      const begun = req && entries.get(req);
+      const begun = (serverContext as { req?: WithEntry } | undefined)?.req?.[ENTRY];
       if (begun) entries.set(request, begun);
-      else begin(request, false);
+      else begin(request);
     },
     onResultProcess({ request, result, setResult }) {
       const id = entries.get(request)?.id;
@@ -66,9 +71,9 @@ export function createRequestLog(log: Logger): RequestLog {
   };
   return {
     plugin,
-    begin: (request) => begin(request, true),
-    idOf: (request) => (entries.get(request) ?? begin(request, false)).id,
-    idOfContext: (serverContext) => (serverContext.req && entries.get(serverContext.req)?.id) ?? randomUUID(),
+    begin: (request) => ((request as WithEntry)[ENTRY] = newEntry(true)),
+    idOf: (request) => (entries.get(request) ?? begin(request)).id,
+    idOfContext: (serverContext) => (serverContext.req as WithEntry | undefined)?.[ENTRY]?.id ?? randomUUID(),
     end,
   };
 }
