@@ -20,6 +20,7 @@ import { createAccount, createApiKey } from '../src/domain/auth.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import type { Context } from '../src/graphql/context.ts';
 import { createApp, type App, type AppOptions } from '../src/http/app.ts';
+import { createMetrics } from '../src/http/metrics.ts';
 import { testTarget, unwrap } from './helpers.ts';
 import { killAll, startServer } from './processes.ts';
 
@@ -371,6 +372,29 @@ describe('the database', () => {
     }
     expect(during.open! + during.saturated! + during.connecting!, `connections in use during ${JSON.stringify(during)}`).toBeGreaterThanOrEqual(1);
     expect(after.open, `after ${JSON.stringify(after)}`).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('requests recorded between scrapes', () => {
+  it('reach the counter and the histogram exactly, in batches, whether or not /metrics is read in between', async () => {
+    const metrics = createMetrics();
+    const durations = [0.0005, 0.003, 0.2, 7];
+    for (let i = 0; i < 10_000; i++) metrics.request('/graphql', 'POST', 200, durations[i % 4]!);
+    metrics.request('/graphql', 'POST', 500, 0.05);
+    metrics.request('/v1/workspaces/{workspaceId}/models', 'BREW', 200, 0.002);
+    const text = (await metrics.render()).body;
+    const line = (series: string) => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.split(' ')[1]);
+    expect(line('http_requests_total{route="/graphql",method="POST",status="200"}')).toBe(10_000);
+    expect(line('http_requests_total{route="/graphql",method="POST",status="500"}')).toBe(1);
+    expect(line('http_requests_total{route="/v1/workspaces/{workspaceId}/models",method="OTHER",status="200"}')).toBe(1);
+    expect(line('http_request_duration_seconds_count{route="/graphql",method="POST"}')).toBe(10_001);
+    expect(line('http_request_duration_seconds_bucket{le="0.001",route="/graphql",method="POST"}')).toBe(2_500);
+    expect(line('http_request_duration_seconds_bucket{le="0.25",route="/graphql",method="POST"}')).toBe(7_501);
+    expect(line('http_request_duration_seconds_sum{route="/graphql",method="POST"}')).toBeCloseTo(2_500 * (0.0005 + 0.003 + 0.2 + 7) + 0.05, 6);
+    // Read again: nothing counted twice.
+    metrics.request('/graphql', 'POST', 200, 0.003);
+    const again = (await metrics.render()).body;
+    expect(again).toContain('http_requests_total{route="/graphql",method="POST",status="200"} 10001');
   });
 });
 

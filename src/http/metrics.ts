@@ -34,11 +34,13 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 export function createMetrics(database: () => DatabaseStats | null = () => null): Metrics {
   const registry = new Registry();
   collectProcessMetrics(registry);
+  const recorded = recordedRequests();
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by route (its template), method and status.',
     labelNames: ['route', 'method', 'status'] as const,
     registers: [registry],
+    collect: () => recorded.flush(),
   });
   const durations = new Histogram({
     name: 'http_request_duration_seconds',
@@ -46,7 +48,9 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
     labelNames: ['route', 'method'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
+    collect: () => recorded.flush(),
   });
+  recorded.into(requests, durations);
   const operations = new Counter({
     name: 'graphql_operations_total',
     help: 'GraphQL operations run, by operation name and type, and the path that ran them (fast: compiled, straight from node:http).',
@@ -103,11 +107,7 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
 
   return {
     registry,
-    request(route, method, status, seconds) {
-      const verb = METHODS.has(method) ? method : 'OTHER';
-      requests.inc({ route, method: verb, status });
-      durations.observe({ route, method: verb }, seconds);
-    },
+    request: (route, method, status, seconds) => recorded.record(route, METHODS.has(method) ? method : 'OTHER', status, seconds),
     operation,
     error: (surface, code) => errors.inc({ surface, code }),
     plugin: {
@@ -120,5 +120,49 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
       },
     },
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}
+
+/** A series recorded between two reads of /metrics: its labels, made once, and the durations of its requests. */
+interface RequestSeries {
+  counted: LabelValues<'route' | 'method' | 'status'>;
+  timed: LabelValues<'route' | 'method'>;
+  pending: number[];
+}
+
+/** A series hands its requests to prom-client at the latest after this many, so nothing grows while no one reads /metrics. */
+const MAX_PENDING = 4_096;
+
+/**
+ * Requests by route, method and status, recorded in a plain array per series
+ * and handed to prom-client's counter and histogram when /metrics is read:
+ * prom-client builds a hash of the labels and validates them on every inc and
+ * observe, which, twice per request, cost about 6% of the GraphQL fast
+ * path's throughput (our server against itself with METRICS=false). Handed
+ * over in a batch, each series's labels are made once and the same values
+ * reach the same metrics.
+ */
+function recordedRequests() {
+  const series = new Map<string, RequestSeries>();
+  let requests: Counter<'route' | 'method' | 'status'> | undefined;
+  let durations: Histogram<'route' | 'method'> | undefined;
+  const handOver = (recorded: RequestSeries) => {
+    if (recorded.pending.length === 0 || !requests || !durations) return;
+    requests.inc(recorded.counted, recorded.pending.length);
+    for (const seconds of recorded.pending) durations.observe(recorded.timed, seconds);
+    recorded.pending.length = 0;
+  };
+  return {
+    into(counter: Counter<'route' | 'method' | 'status'>, histogram: Histogram<'route' | 'method'>) {
+      requests = counter;
+      durations = histogram;
+    },
+    record(route: string, method: string, status: number, seconds: number) {
+      const key = `${route} ${method} ${status}`;
+      let recorded = series.get(key);
+      if (!recorded) series.set(key, (recorded = { counted: { route, method, status }, timed: { route, method }, pending: [] }));
+      if (recorded.pending.push(seconds) >= MAX_PENDING) handOver(recorded);
+    },
+    flush: () => series.forEach(handOver),
   };
 }
