@@ -51,11 +51,19 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
     collect: () => recorded.flush(),
   });
   recorded.into(requests, durations);
-  const operations = new Counter({
+  new Counter({
     name: 'graphql_operations_total',
     help: 'GraphQL operations run, by operation name and type, and the path that ran them (fast: compiled, straight from node:http).',
     labelNames: ['operation_name', 'operation_type', 'path'] as const,
     registers: [registry],
+    collect() {
+      // Counted per operation as it ran (see recordedRequests for why), handed over here.
+      for (const counted of operationCounts.values()) {
+        if (counted.n === 0) continue;
+        this.inc(counted.labels, counted.n);
+        counted.n = 0;
+      }
+    },
   });
   const errors = new Counter({
     name: 'api_errors_total',
@@ -87,22 +95,27 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
   });
 
   const names = new Set<string>();
-  const operationLabels = new PerOperation<Record<GraphQLPath, Counter<'operation_name' | 'operation_type' | 'path'>['labels'] extends (...a: never[]) => infer C ? C : never>>();
+  type OperationCount = { labels: LabelValues<'operation_name' | 'operation_type' | 'path'>; n: number };
+  /** One count per series (at most MAX_OPERATION_NAMES names), however many documents share it. */
+  const operationCounts = new Map<string, OperationCount>();
+  const countOf = (labels: OperationCount['labels']): OperationCount => {
+    const key = `${labels.operation_name} ${labels.operation_type} ${labels.path}`;
+    let counted = operationCounts.get(key);
+    if (!counted) operationCounts.set(key, (counted = { labels, n: 0 }));
+    return counted;
+  };
+  const operationLabels = new PerOperation<Record<GraphQLPath, OperationCount>>();
   const operation: Metrics['operation'] = (document, operationName, path) => {
-    let counters = operationLabels.get(document, operationName);
-    if (!counters) {
+    let counts = operationLabels.get(document, operationName);
+    if (!counts) {
       const operation = operationParts(document, operationName)?.operation;
       let name = operation?.name?.value ?? 'anonymous';
       if (!names.has(name) && names.size >= MAX_OPERATION_NAMES) name = 'other';
       names.add(name);
-      const labels = (path: GraphQLPath): LabelValues<'operation_name' | 'operation_type' | 'path'> => ({
-        operation_name: name,
-        operation_type: operation?.operation ?? 'unknown',
-        path,
-      });
-      counters = operationLabels.set(document, operationName, { fast: operations.labels(labels('fast')), yoga: operations.labels(labels('yoga')) });
+      const labels = (path: GraphQLPath) => ({ operation_name: name, operation_type: operation?.operation ?? 'unknown', path });
+      counts = operationLabels.set(document, operationName, { fast: countOf(labels('fast')), yoga: countOf(labels('yoga')) });
     }
-    counters[path].inc();
+    counts[path].n++;
   };
 
   return {
