@@ -34,7 +34,6 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 export function createMetrics(database: () => DatabaseStats | null = () => null): Metrics {
   const registry = new Registry();
   collectProcessMetrics(registry);
-  const recorded = recordedRequests();
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by route (its template), method and status.',
@@ -50,7 +49,7 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
     registers: [registry],
     collect: () => recorded.flush(),
   });
-  recorded.into(requests, durations);
+  const recorded = recordedRequests(requests, durations);
   new Counter({
     name: 'graphql_operations_total',
     help: 'GraphQL operations run, by operation name and type, and the path that ran them (fast: compiled, straight from node:http).',
@@ -155,21 +154,15 @@ const MAX_PENDING = 4_096;
  * over in a batch, each series's labels are made once and the same values
  * reach the same metrics.
  */
-function recordedRequests() {
+function recordedRequests(requests: Counter<'route' | 'method' | 'status'>, durations: Histogram<'route' | 'method'>) {
   const series = new Map<string, RequestSeries>();
-  let requests: Counter<'route' | 'method' | 'status'> | undefined;
-  let durations: Histogram<'route' | 'method'> | undefined;
   const handOver = (recorded: RequestSeries) => {
-    if (recorded.pending.length === 0 || !requests || !durations) return;
+    if (recorded.pending.length === 0) return;
     requests.inc(recorded.counted, recorded.pending.length);
     for (const seconds of recorded.pending) durations.observe(recorded.timed, seconds);
     recorded.pending.length = 0;
   };
   return {
-    into(counter: Counter<'route' | 'method' | 'status'>, histogram: Histogram<'route' | 'method'>) {
-      requests = counter;
-      durations = histogram;
-    },
     record(route: string, method: string, status: number, seconds: number) {
       const key = `${route} ${method} ${status}`;
       let recorded = series.get(key);
