@@ -168,6 +168,15 @@ describe('TRUSTED_DOCUMENTS: requests', () => {
     }
   });
 
+  it('answers extensions that are not an object as yoga does, on both paths', async () => {
+    // Warm: the fast path runs this document compiled.
+    expect((await post(direct, { documentId: ids.model, variables: { id: modelId } })).status).toBe(200);
+    for (const extensions of [[], 'x']) {
+      const answer = await bothPaths({ documentId: ids.model, extensions, variables: { id: modelId } });
+      expect(answer.status).toBe(400);
+    }
+  });
+
   it('still needs a valid key: a trusted document without one is UNAUTHENTICATED', async () => {
     for (const key of [null, 'key_01J00000000000000000000000.nope']) {
       const answer = await bothPaths({ documentId: ids.model, variables: { id: modelId } }, key);

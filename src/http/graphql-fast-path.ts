@@ -182,7 +182,7 @@ function graphqlParams(body: Buffer): Params | null {
 function queryText(params: Params, trusted: TrustedDocuments | null): string | undefined {
   if (!trusted) return params.extensions == null && params.documentId == null && typeof params.query === 'string' ? params.query : undefined;
   const { extensions } = params;
-  if (extensions != null && (typeof extensions !== 'object' || Object.keys(extensions).some((key) => key !== 'persistedQuery'))) return undefined;
+  if (extensions != null && (typeof extensions !== 'object' || Array.isArray(extensions) || Object.keys(extensions).some((key) => key !== 'persistedQuery'))) return undefined;
   return trustedText(trusted, params);
 }
 
