@@ -56,7 +56,7 @@ describe('the catalog', () => {
       and(eq(models.workspaceId, tenant.workspaceId), eq(models.provider, entry!.provider), eq(models.family, entry!.family));
     await app.db.update(models).set({ name: 'Old name', inputPricePerMillionTokens: '1.25', maxOutputTokens: 1 }).where(inWorkspace(drifted!));
     await app.db.delete(models).where(inWorkspace(missing!));
-    await app.db.update(models).set({ status: 'MODEL_STATUS_DISABLED', labels: { team: 'a' } }).where(inWorkspace(disabled!));
+    await app.db.update(models).set({ status: 'MODEL_STATUS_DISABLED', statusProfileId: tenant.profileId, labels: { team: 'a' } }).where(inWorkspace(disabled!));
 
     const result = await syncCatalog(app.db);
     expect(result.added).toBeGreaterThanOrEqual(1);

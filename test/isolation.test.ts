@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../src/domain/catalog.ts';
 import { idPrefixes, newId } from '../src/db/ids.ts';
-import { models, workspaces, type Labels, type ModelRow, type WorkspaceRow } from '../src/db/schema.ts';
+import { modelRowColumns, models, workspaces, type Labels, type ModelRow, type WorkspaceRow } from '../src/db/schema.ts';
 import { setupTestApp, type GraphQLResponse, type Tenant } from './helpers.ts';
 
 const app = await setupTestApp();
@@ -97,7 +97,7 @@ async function rowsOf(account: Account): Promise<AccountRows> {
   const accountId = account.tenant.accountId;
   return {
     workspaces: await app.db.select().from(workspaces).where(eq(workspaces.accountId, accountId)).orderBy(workspaces.id),
-    models: await app.db.select().from(models).where(eq(models.accountId, accountId)).orderBy(models.id),
+    models: await app.db.select(modelRowColumns).from(models).where(eq(models.accountId, accountId)).orderBy(models.id),
   };
 }
 

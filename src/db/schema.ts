@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import {
   check,
+  bigint,
   customType,
   index,
   integer,
@@ -125,6 +126,13 @@ export const models = pgTable(
     status: text('status', { enum: modelStatuses }).notNull(),
     /** Increases by one with every change that alters the row; never on a no-op. */
     revision: integer('revision').notNull().default(1),
+    /**
+     * Who set the current status, and in which request: every statement that
+     * changes a status sets them, and the trigger of drizzle/0005 copies them
+     * into model_status_changes. Null until the status first changes.
+     */
+    statusProfileId: ctext('status_profile_id'),
+    statusRequestId: text('status_request_id'),
   },
   (t) => [
     uniqueIndex('models_workspace_provider_family_key').on(t.workspaceId, t.provider, t.family),
@@ -136,6 +144,32 @@ export const models = pgTable(
   ],
 );
 
+/**
+ * The audit trail of model statuses: one row per change that altered a status,
+ * written by a trigger in the transaction of the change (drizzle/0005). The
+ * trigger also NOTIFYs each row's ids on channel `model_status_changes`, which
+ * PostgreSQL delivers only after the commit. Never updated, never deleted.
+ */
+export const modelStatusChanges = pgTable(
+  'model_status_changes',
+  {
+    /** Order of recording: per model, the order the changes committed in (the row lock serialises them). */
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: ctext('account_id').notNull(),
+    workspaceId: ctext('workspace_id').notNull(),
+    modelId: ctext('model_id')
+      .notNull()
+      .references(() => models.id),
+    fromStatus: text('from_status', { enum: modelStatuses }).notNull(),
+    toStatus: text('to_status', { enum: modelStatuses }).notNull(),
+    /** A profile of the account, or the catalog's system profile (not a row of profiles). */
+    profileId: ctext('profile_id').notNull(),
+    requestId: text('request_id'),
+    at: timestamp('at', { precision: 3, withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('model_status_changes_model_idx').on(t.modelId, t.seq)],
+);
+
 /** The fingerprint of the catalog last synced into every workspace (see syncCatalog). */
 export const catalogSyncs = pgTable('catalog_syncs', {
   fingerprint: text('fingerprint').primaryKey(),
@@ -145,4 +179,14 @@ export const catalogSyncs = pgTable('catalog_syncs', {
 export type AccountRow = typeof accounts.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type WorkspaceRow = typeof workspaces.$inferSelect;
-export type ModelRow = typeof models.$inferSelect;
+/** A model as the API shows it; who set its status is read from the audit trail, not from here. */
+export type ModelRow = Omit<typeof models.$inferSelect, 'statusProfileId' | 'statusRequestId'>;
+
+/** The columns of a ModelRow, for select(…) and returning(…). */
+export const modelRowColumns = (() => {
+  const { statusProfileId, statusRequestId, ...columns } = getTableColumns(models);
+  void statusProfileId;
+  void statusRequestId;
+  return columns;
+})();
+export type ModelStatusChangeRow = typeof modelStatusChanges.$inferSelect;

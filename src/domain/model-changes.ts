@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { isIdOf } from '../db/ids.ts';
-import { models, type Labels, type ModelRow, type ModelStatus } from '../db/schema.ts';
+import { modelRowColumns, models, type Labels, type ModelRow, type ModelStatus } from '../db/schema.ts';
 import { preparedOnce } from '../db/sql.ts';
 import type { Scope } from './scope.ts';
 import { fail, normalizeLabels, ok, type Problem, type Result } from './validation.ts';
@@ -36,16 +36,27 @@ export function labelsChange(pairs: readonly { key: string; value: string }[]): 
 
 /**
  * One prepared UPDATE … RETURNING per changed column. The revision moves only
- * when the value really changes, so repeating a write is a no-op.
+ * when the value really changes, so repeating a write is a no-op. A status
+ * change also names its actor and request, which the trigger of
+ * drizzle/0005 records in the audit trail and announces after the commit; a
+ * status the model already has leaves them, so nothing is recorded.
  */
 const updateOf = (column: ModelChange['column'], type: 'text' | 'jsonb') =>
   preparedOnce((db: Database) => {
     const value = sql`${sql.placeholder('value')}::${sql.raw(type)}`;
+    const changes = sql`${models[column]} is distinct from ${value}`;
+    const actor =
+      column === 'status'
+        ? {
+            statusProfileId: sql`case when ${changes} then ${sql.placeholder('profileId')} else ${models.statusProfileId} end`,
+            statusRequestId: sql`case when ${changes} then ${sql.placeholder('requestId')} else ${models.statusRequestId} end`,
+          }
+        : {};
     return db
       .update(models)
-      .set({ [column]: value, revision: sql`${models.revision} + (${models[column]} is distinct from ${value})::int` })
+      .set({ [column]: value, revision: sql`${models.revision} + (${changes})::int`, ...actor })
       .where(and(eq(models.id, sql.placeholder('id')), eq(models.accountId, sql.placeholder('accountId'))))
-      .returning()
+      .returning(modelRowColumns)
       .prepare(`set_model_${column}`);
   });
 
@@ -69,6 +80,8 @@ export async function changeModel(scope: Scope, id: string, change: () => Result
     id,
     accountId: viewer.accountId,
     value: column === 'labels' ? JSON.stringify(value) : value,
+    profileId: viewer.profileId,
+    requestId: scope.requestId,
   });
   if (!row) return { ok: false, problem: notFound(['id'], 'model') };
   scope.loaders.models.clear(row.id).prime(row.id, row);
