@@ -15,6 +15,15 @@ export interface DatabaseHandle {
   kind: DatabaseTarget['kind'];
   /** Statements sent so far, and the pool's state (PostgreSQL only), for /metrics. */
   stats(): DatabaseStats;
+  /**
+   * LISTENs on `channel`: `onNotify` gets each payload once its transaction
+   * has committed, in commit order. On PostgreSQL it is one connection of its
+   * own, which postgres.js reconnects (and LISTENs again) after losing it;
+   * `onListen` runs each time listening starts, the first time included. On
+   * PGlite the notifications come from the same, in-process database.
+   * Resolves, once listening, to a function that stops it.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -110,6 +119,11 @@ async function openPglite(dataDir: string | null, options: OpenOptions): Promise
       db,
       kind: 'pglite',
       stats: () => ({ statements: logger.statements, pool: null }),
+      async listen(channel, onNotify, onListen) {
+        const unlisten = await client.listen(channel, onNotify);
+        onListen();
+        return unlisten;
+      },
       async close() {
         try {
           if (!client.closed) await client.close();
@@ -160,7 +174,16 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     throw error;
   }
   const pool = () => (client as unknown as { pool: PoolStats }).pool;
-  return { db, kind: 'postgres', stats: () => ({ statements: logger.statements, pool: pool() }), close: () => client.end({ timeout: 5 }) };
+  return {
+    db,
+    kind: 'postgres',
+    stats: () => ({ statements: logger.statements, pool: pool() }),
+    async listen(channel, onNotify, onListen) {
+      const { unlisten } = await client.listen(channel, onNotify, onListen);
+      return unlisten;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
 }
 
 /**
