@@ -152,6 +152,23 @@ export type ModelStatus =
   /** No status: kept for compatibility with the REST resource. Never returned; as a mutation input it is INVALID_ARGUMENT. */
   | 'MODEL_STATUS_UNSPECIFIED';
 
+/** One change of a model's status: who made it, in which request, when. The node of Model.statusHistory and the event of Subscription.modelStatusChanged. A write that leaves the status as it was records none. */
+export type ModelStatusChange = {
+  __typename?: 'ModelStatusChange';
+  /** When the change was made: the start of its transaction, at millisecond precision. */
+  at: Scalars['DateTime']['output'];
+  /** The status before the change. */
+  from: ModelStatus;
+  /** The model whose status changed (as it is now when read from the history; just after the change in a live event). */
+  model: Model;
+  /** Who made the change: a user's profile, an API key's service account, or the catalog's system profile (prof_00000000000000000000000000) for changes of the catalog sync. */
+  profileId: Scalars['String']['output'];
+  /** The id of the request that made the change (its X-Request-Id); null for changes made outside a request, such as the catalog sync. */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** The status after the change. */
+  to: ModelStatus;
+};
+
 /** Every write; each needs an ADMIN key. Expected failures (FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT, CONFLICT) come back in the payload as userErrors and change nothing. */
 export type Mutation = {
   __typename?: 'Mutation';

@@ -1,5 +1,6 @@
 import { builder } from '../builder.ts';
 import './errors.ts';
+import './history.ts';
 import './label.ts';
 import './model.ts';
 import './node.ts';
