@@ -12,7 +12,7 @@
  *   DATABASE_URL=postgres://… PORT=0 node --import tsx bench/baseline.ts
  *   (DATABASE_POOL_SIZE, default 10, and DATABASE_IDLE_TIMEOUT, default 0, as for our server)
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
@@ -87,8 +87,11 @@ const SQL = {
       order by created_at, id
       limit $3
     ) m`,
+  // The actor and request of a real change, which the audit trigger records (drizzle/0005), as ours does.
   setStatus: `
-    update models set status = $1, revision = revision + (status is distinct from $1)::int
+    update models set status = $1, revision = revision + (status is distinct from $1)::int,
+      status_profile_id = case when status is distinct from $1 then $4 else status_profile_id end,
+      status_request_id = case when status is distinct from $1 then $5 else status_request_id end
     where id = $2 and account_id = $3
     returning id, status, revision`,
 };
@@ -321,7 +324,7 @@ export function createBaseline(databaseUrl: string, pool: PoolOptions = { max: 1
         return failed('INVALID_ARGUMENT', ['input', 'status'], 'status must be MODEL_STATUS_ENABLED or MODEL_STATUS_DISABLED');
       }
       const [row] = MODEL_ID.test(id)
-        ? await run<{ id: string; status: string; revision: number }>(SQL.setStatus, [status, id, viewer.accountId])
+        ? await run<{ id: string; status: string; revision: number }>(SQL.setStatus, [status, id, viewer.accountId, viewer.profileId, randomUUID()])
         : [];
       if (!row) return failed('NOT_FOUND', ['input', 'id'], 'No model with this id exists in this account.');
       return {
