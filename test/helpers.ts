@@ -37,6 +37,8 @@ export interface TestApp {
   countStatements<T>(fn: () => Promise<T>): Promise<{ statements: number; result: T; sql: string[] }>;
   /** Calls `hook` before each SQL statement is sent (null removes it). */
   onStatement(hook: ((sql: string) => void) | null): void;
+  /** LISTENs on a channel of this file's database (see DatabaseHandle.listen); resolves, once listening, to a function that stops it. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Closes this file's database (also done after the file). */
   close(): Promise<void>;
   /** A new account with an admin key, a reader key and one seeded workspace. */
@@ -75,6 +77,7 @@ export async function setupTestApp(): Promise<TestApp> {
     onStatement(next) {
       hook = next;
     },
+    listen: (channel, onNotify) => handle.listen(channel, onNotify, () => {}),
     close: () => handle.close(),
     async countStatements(fn) {
       const start = log.length;
