@@ -13,7 +13,7 @@ import { changeModelStatuses, statusChange } from '../src/domain/model-changes.t
 import { createScope } from '../src/domain/scope.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { createLogger } from '../src/logger.ts';
-import { setupTestApp, unwrap, type Tenant } from './helpers.ts';
+import { fillWorkspace, setupTestApp, unwrap, type Tenant } from './helpers.ts';
 
 const app = await setupTestApp();
 
@@ -59,23 +59,6 @@ const storedModels = (workspaceId: string) =>
 const historyOf = (modelIds: string[]) =>
   app.db.select().from(modelStatusChanges).where(inArray(modelStatusChanges.modelId, modelIds)).orderBy(asc(modelStatusChanges.seq));
 
-/** Gives the workspace `count` models in all (the catalog seeds some), every one ENABLED. */
-async function fillWorkspace(tenant: Tenant, workspaceId: string, count: number): Promise<string[]> {
-  const existing = await storedModels(workspaceId);
-  const extra = Array.from({ length: count - existing.length }, (_, i) => ({
-    id: newId('Model'),
-    accountId: tenant.accountId,
-    workspaceId,
-    profileId: tenant.profileId,
-    name: `Extra ${i}`,
-    provider: 'local',
-    family: `extra-${i}`,
-    status: ENABLED as ModelStatus,
-  }));
-  if (extra.length > 0) await app.db.insert(models).values(extra);
-  return (await storedModels(workspaceId)).map((row) => row.id).slice(0, count);
-}
-
 /**
  * The notices of one account, in delivery order. A marker change made after
  * a bulk change is announced after it (PostgreSQL delivers in commit order),
@@ -117,7 +100,7 @@ describe('setModelStatuses over 50 models', () => {
 
   beforeAll(async () => {
     tenant = await app.tenant();
-    ids = await fillWorkspace(tenant, tenant.workspaceId, 51);
+    ids = await fillWorkspace(app.db, tenant, tenant.workspaceId, 51);
     // The 51st model is the marker: flipped after each bulk change (see noticesOf).
     marker = ids.pop()!;
     listener = noticesOf(tenant.accountId);
