@@ -1,4 +1,7 @@
+import { asc, eq } from 'drizzle-orm';
 import { afterAll } from 'vitest';
+import { newId } from '../src/db/ids.ts';
+import { models } from '../src/db/schema.ts';
 import { createAccount, createApiKey, type Role } from '../src/domain/auth.ts';
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/client.ts';
@@ -37,6 +40,8 @@ export interface TestApp {
   countStatements<T>(fn: () => Promise<T>): Promise<{ statements: number; result: T; sql: string[] }>;
   /** Calls `hook` before each SQL statement is sent (null removes it). */
   onStatement(hook: ((sql: string) => void) | null): void;
+  /** LISTENs on a channel of this file's database (see DatabaseHandle.listen); resolves, once listening, to a function that stops it. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Closes this file's database (also done after the file). */
   close(): Promise<void>;
   /** A new account with an admin key, a reader key and one seeded workspace. */
@@ -75,6 +80,7 @@ export async function setupTestApp(): Promise<TestApp> {
     onStatement(next) {
       hook = next;
     },
+    listen: (channel, onNotify) => handle.listen(channel, onNotify, () => {}),
     close: () => handle.close(),
     async countStatements(fn) {
       const start = log.length;
@@ -97,6 +103,26 @@ export async function setupTestApp(): Promise<TestApp> {
       };
     },
   };
+}
+
+/**
+ * Gives the workspace `count` models in all (the catalog seeds some; the rest
+ * are plain rows, all ENABLED) and returns the ids of `count` of them, by id.
+ */
+export async function fillWorkspace(db: Database, tenant: Tenant, workspaceId: string, count: number): Promise<string[]> {
+  const stored = () => db.select({ id: models.id }).from(models).where(eq(models.workspaceId, workspaceId)).orderBy(asc(models.id));
+  const extra = Array.from({ length: Math.max(0, count - (await stored()).length) }, (_, i) => ({
+    id: newId('Model'),
+    accountId: tenant.accountId,
+    workspaceId,
+    profileId: tenant.profileId,
+    name: `Extra ${i}`,
+    provider: 'local',
+    family: `extra-${i}`,
+    status: 'MODEL_STATUS_ENABLED' as const,
+  }));
+  if (extra.length > 0) await db.insert(models).values(extra);
+  return (await stored()).map((row) => row.id).slice(0, count);
 }
 
 export function unwrap<T>(result: { ok: true; value: T } | { ok: false; problem: { message: string } }): T {

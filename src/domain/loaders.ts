@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/client.ts';
 import { isIdOf } from '../db/ids.ts';
-import type { ModelRow, WorkspaceRow } from '../db/schema.ts';
+import type { ModelRow, ModelStatusChangeRow, WorkspaceRow } from '../db/schema.ts';
+import { countStatusChanges, selectStatusHistoryPages } from './history.ts';
 import { countModels, selectModelPages, selectModels, type ModelFilter, type ModelOrderBy } from './models.ts';
 import type { PageWindow } from './pagination.ts';
 import { selectWorkspaces } from './workspaces.ts';
@@ -16,6 +17,11 @@ export interface ModelPageKey {
 export interface ModelCountKey {
   workspaceId: string;
   filter: ModelFilter;
+}
+
+export interface StatusHistoryKey {
+  modelId: string;
+  window: PageWindow;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -38,35 +44,47 @@ export function createLoaders(db: Database, accountId: string | null) {
       return keys.map((id) => found.get(id) ?? null);
     });
 
-  // Keys asking for the same window, order and filter share one statement.
-  const grouped = <Key extends { workspaceId: string }, Value>(
-    run: (accountId: string, rest: Omit<Key, 'workspaceId'>, workspaceIds: string[]) => Promise<Map<string, Value>>,
+  // Keys asking for the same window, order and filter share one statement;
+  // `parent` names the key's field that says whose page it is.
+  const grouped = <Parent extends string, Key extends Record<Parent, string>, Value>(
+    parent: Parent,
+    run: (accountId: string, rest: Omit<Key, Parent>, parentIds: string[]) => Promise<Map<string, Value>>,
     missing: Value,
-  ) =>
-    new DataLoader<Key, Value, string>(
+  ) => {
+    const split = (key: Key) => {
+      const { [parent]: parentId, ...rest } = key;
+      return { parentId: parentId as string, rest: rest as Omit<Key, Parent>, signature: JSON.stringify(rest) };
+    };
+    return new DataLoader<Key, Value, string>(
       async (keys) => {
         if (!accountId) return keys.map(() => missing);
-        const groups = new Map<string, { rest: Omit<Key, 'workspaceId'>; ids: string[] }>();
-        for (const { workspaceId, ...rest } of keys) {
-          const signature = JSON.stringify(rest);
+        const groups = new Map<string, { rest: Omit<Key, Parent>; ids: string[] }>();
+        for (const key of keys) {
+          const { parentId, rest, signature } = split(key);
           const group = groups.get(signature) ?? { rest, ids: [] };
-          group.ids.push(workspaceId);
+          group.ids.push(parentId);
           groups.set(signature, group);
         }
         const results = new Map<string, Map<string, Value>>();
         await Promise.all(
           [...groups].map(async ([signature, { rest, ids }]) => results.set(signature, await run(accountId, rest, [...new Set(ids)]))),
         );
-        return keys.map(({ workspaceId, ...rest }) => results.get(JSON.stringify(rest))?.get(workspaceId) ?? missing);
+        return keys.map((key) => {
+          const { parentId, signature } = split(key);
+          return results.get(signature)?.get(parentId) ?? missing;
+        });
       },
       { cacheKeyFn: (key) => JSON.stringify(key) },
     );
+  };
 
   // Each loader is made when a request first uses it: most requests use one or two of them.
   let models: DataLoader<string, ModelRow | null> | undefined;
   let workspaces: DataLoader<string, WorkspaceRow | null> | undefined;
   let modelPages: DataLoader<ModelPageKey, { workspace: WorkspaceRow; rows: ModelRow[] } | null, string> | undefined;
   let modelCounts: DataLoader<ModelCountKey, number, string> | undefined;
+  let statusHistory: DataLoader<StatusHistoryKey, ModelStatusChangeRow[], string> | undefined;
+  let statusChangeCounts: DataLoader<string, number> | undefined;
   return {
     get models() {
       return (models ??= byId<ModelRow>('Model', selectModels));
@@ -81,13 +99,29 @@ export function createLoaders(db: Database, accountId: string | null) {
      * finds the same key cached.
      */
     get modelPages() {
-      return (modelPages ??= grouped<ModelPageKey, { workspace: WorkspaceRow; rows: ModelRow[] } | null>(
+      return (modelPages ??= grouped<'workspaceId', ModelPageKey, { workspace: WorkspaceRow; rows: ModelRow[] } | null>(
+        'workspaceId',
         (accountId, { window, orderBy, filter }, ids) => selectModelPages(db, accountId, ids, window, orderBy, filter),
         null,
       ));
     },
     get modelCounts() {
-      return (modelCounts ??= grouped<ModelCountKey, number>((accountId, { filter }, ids) => countModels(db, accountId, ids, filter), 0));
+      return (modelCounts ??= grouped<'workspaceId', ModelCountKey, number>('workspaceId', (accountId, { filter }, ids) => countModels(db, accountId, ids, filter), 0));
+    },
+    /** A window of each model's status history, newest first, in one statement for all the models asking for the same window. */
+    get statusHistory() {
+      return (statusHistory ??= grouped<'modelId', StatusHistoryKey, ModelStatusChangeRow[]>(
+        'modelId',
+        (accountId, { window }, ids) => selectStatusHistoryPages(db, accountId, ids, window),
+        [],
+      ));
+    },
+    /** How many status changes each model has recorded, in one statement for all of them. */
+    get statusChangeCounts() {
+      return (statusChangeCounts ??= new DataLoader<string, number>(async (ids) => {
+        const counts = accountId ? await countStatusChanges(db, accountId, [...new Set(ids)]) : new Map<string, number>();
+        return ids.map((id) => counts.get(id) ?? 0);
+      }));
     },
   };
 }

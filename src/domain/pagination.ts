@@ -16,7 +16,7 @@ export const MAX_PAGE_SIZE = 100;
 export interface SortKey<Row> {
   expr: SQLWrapper;
   /** SQL type the cursor's string is cast to before comparing. */
-  cast: 'text' | 'timestamptz';
+  cast: 'text' | 'timestamptz' | 'bigint';
   of(row: Row): string;
   /** Whether a cursor's string is a value this key can hold. */
   valid(value: string): boolean;
@@ -171,3 +171,5 @@ const safeIso = (value: string) => {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 };
 export const isText = (value: string) => value.length <= 1024 && !value.includes('\0') && value.isWellFormed();
+/** A positive integer key (an identity column) in canonical decimal, no larger than JavaScript counts exactly. */
+export const isSequence = (value: string) => /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value));

@@ -39,6 +39,22 @@ export type CreateWorkspacePayload = {
   workspace?: Maybe<Workspace>;
 };
 
+/** The model to disable. */
+export type DisableModelInput = {
+  /** Any string of yours, echoed in the payload to match answers to requests (text with NUL or ill-formed Unicode is an INVALID_ARGUMENT user error). */
+  clientMutationId?: InputMaybe<Scalars['ID']['input']>;
+  /** The model to change (model_…); a malformed, unknown or foreign id is a NOT_FOUND user error. */
+  id: Scalars['ID']['input'];
+};
+
+/** The model to enable. */
+export type EnableModelInput = {
+  /** Any string of yours, echoed in the payload to match answers to requests (text with NUL or ill-formed Unicode is an INVALID_ARGUMENT user error). */
+  clientMutationId?: InputMaybe<Scalars['ID']['input']>;
+  /** The model to change (model_…); a malformed, unknown or foreign id is a NOT_FOUND user error. */
+  id: Scalars['ID']['input'];
+};
+
 /** A key/value pair attached to a resource, e.g. environment=production. A resource has at most 64, with distinct keys. */
 export type Label = {
   __typename?: 'Label';
@@ -65,8 +81,19 @@ export type Model = Node & {
   metadata: ResourceMetadata;
   /** Provider, family, prices, token limits and status. */
   spec: ModelSpec;
+  /** Every change of the model's status, newest first, whatever made it (GraphQL, REST, a bulk change, the catalog sync); a write that left the status as it was is not listed. Readers may read it. Keyset cursors: a page stays stable while new changes are recorded. */
+  statusHistory: ModelStatusChangeConnection;
   /** The workspace the model belongs to (never null). */
   workspace: Workspace;
+};
+
+
+/** An LLM model (a provider/family pair from the catalog) as available to one workspace: the same pair in two workspaces is two models with their own ids, statuses and labels. */
+export type ModelStatusHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of a workspace's models. */
@@ -169,21 +196,61 @@ export type ModelStatusChange = {
   to: ModelStatus;
 };
 
+/** A page of a model's status history, newest first. */
+export type ModelStatusChangeConnection = {
+  __typename?: 'ModelStatusChangeConnection';
+  /** The items of this page with their cursors, in the order of the connection (empty when nothing matches). */
+  edges: Array<ModelStatusChangeEdge>;
+  /** The items of this page, in order, without cursors: for clients that page with pageInfo alone. */
+  nodes: Array<ModelStatusChange>;
+  /** Cursors of the page ends and whether more items lie beyond them. */
+  pageInfo: PageInfo;
+  /** How many status changes the model has recorded, on every page together (not just this one). Costs nothing when not selected. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A status change of the page and the cursor that points at it. */
+export type ModelStatusChangeEdge = {
+  __typename?: 'ModelStatusChangeEdge';
+  /** An opaque cursor pointing at this item: pass it as `after` or `before` to page from here. Valid only for the same connection and orderBy; don't parse it. */
+  cursor: Scalars['String']['output'];
+  /** The item of this edge. */
+  node: ModelStatusChange;
+};
+
 /** Every write; each needs an ADMIN key. Expected failures (FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT, CONFLICT) come back in the payload as userErrors and change nothing. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a workspace (ADMIN keys only) seeded with every catalog model, each MODEL_STATUS_ENABLED. */
   createWorkspace: CreateWorkspacePayload;
+  /** Disables a model in its workspace (ADMIN keys only): setModelStatus with MODEL_STATUS_DISABLED. Disabling a disabled model succeeds and changes nothing. */
+  disableModel: SetModelStatusPayload;
+  /** Enables a model in its workspace (ADMIN keys only): setModelStatus with MODEL_STATUS_ENABLED. Enabling an enabled model succeeds and changes nothing. */
+  enableModel: SetModelStatusPayload;
   /** Replaces all of a model's labels (ADMIN keys only). Labels come back sorted by key. */
   setModelLabels: SetModelLabelsPayload;
   /** Enables or disables a model in its workspace (ADMIN keys only). Setting the status it already has succeeds and changes nothing, revision included. */
   setModelStatus: SetModelStatusPayload;
+  /** Enables or disables many models of a workspace at once (ADMIN keys only), all or nothing: when any id is bad, nothing changes. Models that already have the status are returned unchanged and record no history. */
+  setModelStatuses: SetModelStatusesPayload;
 };
 
 
 /** Every write; each needs an ADMIN key. Expected failures (FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT, CONFLICT) come back in the payload as userErrors and change nothing. */
 export type MutationCreateWorkspaceArgs = {
   input: CreateWorkspaceInput;
+};
+
+
+/** Every write; each needs an ADMIN key. Expected failures (FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT, CONFLICT) come back in the payload as userErrors and change nothing. */
+export type MutationDisableModelArgs = {
+  input: DisableModelInput;
+};
+
+
+/** Every write; each needs an ADMIN key. Expected failures (FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT, CONFLICT) come back in the payload as userErrors and change nothing. */
+export type MutationEnableModelArgs = {
+  input: EnableModelInput;
 };
 
 
@@ -196,6 +263,12 @@ export type MutationSetModelLabelsArgs = {
 /** Every write; each needs an ADMIN key. Expected failures (FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT, CONFLICT) come back in the payload as userErrors and change nothing. */
 export type MutationSetModelStatusArgs = {
   input: SetModelStatusInput;
+};
+
+
+/** Every write; each needs an ADMIN key. Expected failures (FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT, CONFLICT) come back in the payload as userErrors and change nothing. */
+export type MutationSetModelStatusesArgs = {
+  input: SetModelStatusesInput;
 };
 
 /** An object that can be fetched by its id alone with `node` or `nodes`: Workspace or Model. The prefix of the id names the type. */
@@ -345,6 +418,29 @@ export type SetModelStatusPayload = {
   /** The model after the change (or unchanged, when it already had that value); null when userErrors is not empty. */
   model?: Maybe<Model>;
   /** Why nothing changed: empty on success, otherwise exactly one entry. */
+  userErrors: Array<UserError>;
+};
+
+/** Which models of one workspace get which status. */
+export type SetModelStatusesInput = {
+  /** Any string of yours, echoed in the payload to match answers to requests (text with NUL or ill-formed Unicode is an INVALID_ARGUMENT user error). */
+  clientMutationId?: InputMaybe<Scalars['ID']['input']>;
+  /** The models to change (model_…), 1 to 1,000 of them (else INVALID_ARGUMENT). Each id that is malformed, unknown, foreign or of another workspace is a NOT_FOUND user error naming its index (["input", "ids", "<i>"]). An id given twice changes its model once and returns it at both indexes. */
+  ids: Array<Scalars['ID']['input']>;
+  /** MODEL_STATUS_ENABLED or MODEL_STATUS_DISABLED; MODEL_STATUS_UNSPECIFIED is an INVALID_ARGUMENT user error. */
+  status: ModelStatus;
+  /** The workspace of every model (ws_…); a malformed, unknown or foreign id is a NOT_FOUND user error. */
+  workspaceId: Scalars['ID']['input'];
+};
+
+/** What setModelStatuses did: the models after the change, or why nothing changed. */
+export type SetModelStatusesPayload = {
+  __typename?: 'SetModelStatusesPayload';
+  /** The input's clientMutationId, unchanged; null when the input had none. */
+  clientMutationId?: Maybe<Scalars['ID']['output']>;
+  /** The models after the change, in the order of input.ids (unchanged ones as they were); null when userErrors is not empty. */
+  models?: Maybe<Array<Model>>;
+  /** Why nothing changed: empty on success; otherwise one entry, or one NOT_FOUND per bad id. */
   userErrors: Array<UserError>;
 };
 

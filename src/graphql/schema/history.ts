@@ -1,5 +1,6 @@
 import { builder } from '../builder.ts';
-import type { StatusChange } from '../../domain/history.ts';
+import { HISTORY_ORDER, historyCursorScope, type StatusChange } from '../../domain/history.ts';
+import { pageWindow, toPage } from '../../domain/pagination.ts';
 import { ModelStatus } from './model.ts';
 import { Model, ModelStatusChange } from './refs.ts';
 
@@ -28,5 +29,35 @@ builder.objectType(ModelStatusChange, {
     at: t.expose('at', { type: 'DateTime', description: 'When the change was made: the start of its transaction, at millisecond precision.' }),
   }),
 });
+
+builder.objectField(Model, 'statusHistory', (t) =>
+  t.connection(
+    {
+      type: ModelStatusChange,
+      description:
+        "Every change of the model's status, newest first, whatever made it (GraphQL, REST, a bulk change, the catalog sync); a write that left the status as it was is not listed. Readers may read it. Keyset cursors: a page stays stable while new changes are recorded.",
+      resolve: async (model, args, ctx) => {
+        // A cursor is valid only for this model's history.
+        const scope = historyCursorScope(model.id);
+        const window = pageWindow(args, scope, HISTORY_ORDER);
+        const rows = await ctx.loaders.statusHistory.load({ modelId: model.id, window });
+        // The changes are of the model just resolved: no second read of it.
+        const changes: StatusChange[] = rows.map((row) => ({ ...row, model }));
+        return { ...toPage(changes, window, scope, HISTORY_ORDER), totalCount: () => ctx.loaders.statusChangeCounts.load(model.id) };
+      },
+    },
+    {
+      name: 'ModelStatusChangeConnection',
+      description: "A page of a model's status history, newest first.",
+      fields: (c) => ({
+        totalCount: c.int({
+          description: 'How many status changes the model has recorded, on every page together (not just this one). Costs nothing when not selected.',
+          resolve: (connection) => connection.totalCount(),
+        }),
+      }),
+    },
+    { name: 'ModelStatusChangeEdge', description: 'A status change of the page and the cursor that points at it.' },
+  ),
+);
 
 export type { StatusChange };

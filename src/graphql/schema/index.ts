@@ -3,6 +3,7 @@ import './errors.ts';
 import './history.ts';
 import './label.ts';
 import './model.ts';
+import './model-status.ts';
 import './node.ts';
 import './viewer.ts';
 import './workspace.ts';

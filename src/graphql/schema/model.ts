@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { isIdOf } from '../../db/ids.ts';
 import type { ModelRow, ModelStatus as ModelStatusValue } from '../../db/schema.ts';
-import { changeModel, labelsChange, statusChange, type ModelChange } from '../../domain/model-changes.ts';
+import { changeModel, labelsChange, type ModelChange } from '../../domain/model-changes.ts';
 import { parseModelFilter as parseFilter, type ModelFilter as ModelFilterValue } from '../../domain/models.ts';
 import { badUserInput } from '../../domain/pagination.ts';
 import type { Problem, Result } from '../../domain/validation.ts';
@@ -151,9 +151,9 @@ builder.queryField('model', (t) =>
   }),
 );
 
-type ModelPayload = { model: ModelRow | null; userErrors: Problem[] };
+export type ModelPayload = { model: ModelRow | null; userErrors: Problem[] };
 
-const modelPayloadFields = (t: PayloadFieldBuilder) => ({
+export const modelPayloadFields = (t: PayloadFieldBuilder) => ({
   model: t.field({
     type: Model,
     nullable: true,
@@ -169,7 +169,7 @@ const modelPayloadFields = (t: PayloadFieldBuilder) => ({
 type PayloadFieldBuilder = Parameters<Parameters<typeof builder.objectFields>[1]>[0];
 
 /** A model mutation's payload, after the clientMutationId check every mutation shares. */
-async function modelPayload(
+export async function modelPayload(
   ctx: Context,
   input: { id: string; clientMutationId?: string | null },
   change: () => Result<ModelChange>,
@@ -180,24 +180,6 @@ async function modelPayload(
   });
   return changed.ok ? { model: changed.value, userErrors: [] } : { model: null, userErrors: userErrors(changed.problem) };
 }
-
-builder.relayMutationField(
-  'setModelStatus',
-  {
-    description: 'Which model gets which status.',
-    inputFields: (t) => ({
-      id: t.id({ required: true, description: 'The model to change (model_…); a malformed, unknown or foreign id is a NOT_FOUND user error.' }),
-      status: t.field({ type: ModelStatus, required: true, description: 'MODEL_STATUS_ENABLED or MODEL_STATUS_DISABLED; MODEL_STATUS_UNSPECIFIED is an INVALID_ARGUMENT user error.' }),
-    }),
-  },
-  {
-    description:
-      'Enables or disables a model in its workspace (ADMIN keys only). Setting the status it already has succeeds and changes nothing, revision included.',
-    resolve: (_root, { input }, ctx) =>
-      modelPayload(ctx, input, () => statusChange(input.status)),
-  },
-  { description: 'What setModelStatus did: the model after the change, or why nothing changed.', outputFields: modelPayloadFields },
-);
 
 builder.relayMutationField(
   'setModelLabels',
