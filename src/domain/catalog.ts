@@ -2,7 +2,6 @@ import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { models, workspaces, type ModelRow } from '../db/schema.ts';
-import { textArray } from '../db/sql.ts';
 import { CATALOG_PROFILE_ID } from './history.ts';
 
 /** A model as the catalog names it, in every workspace: its externalId is `provider/family`. */
@@ -129,18 +128,18 @@ function catalogRow(entry: CatalogModel, owner: Owner, createdAt: Date): ModelRo
 const modelColumns = Object.entries(getTableColumns(models));
 
 /**
- * The catalog models of these workspaces as rows of `models`, for
- * `insert into models select * from <this>`: one jsonb parameter whose keys are
- * the column names, so the statement text is the same whatever the workspaces.
+ * Rows of `models` for `insert into models select * from <this>`: one jsonb
+ * parameter whose keys are the column names, so the statement text is the
+ * same whatever the rows.
  */
+function modelRows(rows: readonly ModelRow[]): SQL {
+  const records = rows.map((row) => Object.fromEntries(modelColumns.map(([key, column]) => [column.name, row[key as keyof ModelRow]])));
+  return sql`jsonb_populate_recordset(null::${models}, ${JSON.stringify(records)}::jsonb)`;
+}
+
+/** The catalog models of these workspaces as rows of `models` (see modelRows). */
 export function catalogRowsFor(owners: readonly Owner[], createdAt: Date, entries: readonly CatalogModel[] = catalog): SQL {
-  const rows = owners.flatMap((owner) =>
-    entries.map((entry) => {
-      const row = catalogRow(entry, owner, createdAt);
-      return Object.fromEntries(modelColumns.map(([key, column]) => [column.name, row[key as keyof ModelRow]]));
-    }),
-  );
-  return sql`jsonb_populate_recordset(null::${models}, ${JSON.stringify(rows)}::jsonb)`;
+  return modelRows(owners.flatMap((owner) => entries.map((entry) => catalogRow(entry, owner, createdAt))));
 }
 
 /**
@@ -223,21 +222,24 @@ async function updateValues(db: Database, entries: readonly CatalogModel[]): Pro
 /** Adds the supported models each workspace lacks, enabled, as a new workspace is seeded. */
 async function addMissing(db: Database, entries: readonly CatalogModel[]): Promise<number> {
   if (entries.length === 0) return 0;
-  // Workspaces missing some catalog entry; usually none, so this is one cheap statement.
+  // Each (workspace, entry) without its model: usually none, so this is one
+  // cheap statement (an anti-join the planner runs over one scan of models;
+  // raw SQL for the table-valued function).
   const missing = await db
-    .select({ workspaceId: workspaces.id, accountId: workspaces.accountId, profileId: workspaces.profileId })
+    .select({ accountId: workspaces.accountId, workspaceId: workspaces.id, profileId: workspaces.profileId, entry: sql<number>`c.entry` })
     .from(workspaces)
-    .leftJoin(models, eq(models.workspaceId, workspaces.id))
-    .groupBy(workspaces.id)
-    .having(sql`count(${models.id}) filter (where (${models.provider} || '/' || ${models.family}) = any(${textArray(entries.map(externalIdOf))})) < ${entries.length}`)
+    .crossJoin(sql`jsonb_to_recordset(${JSON.stringify(entries.map(({ provider, family }, entry) => ({ provider, family, entry })))}::jsonb) as c(provider text, family text, entry integer)`)
+    .leftJoin(models, and(eq(models.workspaceId, workspaces.id), eq(models.provider, sql`c.provider`), eq(models.family, sql`c.family`)))
+    .where(sql`${models.id} is null`)
     // One order for every sync, so two inserting at once take the index's locks in the same order.
-    .orderBy(workspaces.id);
+    .orderBy(workspaces.id, sql`c.entry`);
   if (missing.length === 0) return 0;
-  // Every missing entry of every such workspace in one statement; the unique
-  // (workspace, provider, family) index skips the entries a workspace has.
+  const createdAt = new Date();
+  // Every missing model in one statement; the unique (workspace, provider,
+  // family) index skips any another sync inserted meanwhile.
   const inserted = await db
     .insert(models)
-    .select(sql`select * from ${catalogRowsFor(missing, new Date(), entries)}`)
+    .select(sql`select * from ${modelRows(missing.map(({ entry, ...owner }) => catalogRow(entries[entry]!, owner, createdAt)))}`)
     .onConflictDoNothing()
     .returning({ id: models.id });
   return inserted.length;
