@@ -342,11 +342,12 @@ describe(`catalog sync over ${WORKSPACES} workspaces`, () => {
   });
 
   it('two syncs at once change each model once between them', async () => {
-    // An admin re-enabled the model everywhere; another model arrives.
-    await setStatus((await nextRows()).map((row) => row.id), 'MODEL_STATUS_ENABLED');
-    const total = WORKSPACES + 1;
-    const other: CatalogModel = { ...NEXT, family: 'acme-next-2', name: 'Acme Next 2' };
-    const target: Catalog = { models: [...catalog, other], retired: nextRetired.retired };
+    // A model every workspace has enabled, retired while another arrives.
+    const retiring: CatalogModel = { ...NEXT, family: 'acme-retiring', name: 'Acme Retiring' };
+    const arriving: CatalogModel = { ...NEXT, family: 'acme-arriving', name: 'Acme Arriving' };
+    const total = (await db.select({ id: workspaces.id }).from(workspaces)).length;
+    expect(await syncCatalog(db, { models: [...catalog, retiring], retired: [] })).toMatchObject({ added: total });
+    const target: Catalog = { models: [...catalog, arriving], retired: [{ provider: retiring.provider, family: retiring.family }] };
     const seq = await lastSeq();
     // A second handle is a second pool (on PostgreSQL): two processes' worth of connections.
     const second = await database.open();
@@ -356,7 +357,7 @@ describe(`catalog sync over ${WORKSPACES} workspaces`, () => {
     const changes = await changesAfter(seq);
     expect(changes).toHaveLength(total);
     expect(new Set(changes.map((c) => c.modelId)).size).toBe(total);
-    expect(await db.select().from(models).where(eq(models.family, 'acme-next-2'))).toHaveLength(total);
+    expect(await db.select().from(models).where(eq(models.family, arriving.family))).toHaveLength(total);
     expect(await syncCatalog(db, target)).toEqual(ZERO);
   });
 });
