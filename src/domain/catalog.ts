@@ -51,7 +51,7 @@ export const catalog: readonly CatalogModel[] = [
  * Models the catalog no longer supports: reviewed data, like `catalog`. The
  * sync disables every enabled one in every workspace (never deleting it, so
  * its history and labels stay), and no workspace is given one again. Empty
- * for now: every model of `catalog` is still offered by its provider.
+ * in this version: retiring a model is a reviewed change of its own.
  *
  * To retire a model, move its pair from `catalog` to here. If a retired pair
  * comes back into `catalog`, it is added to the workspaces that lack it, but
@@ -105,17 +105,10 @@ export function catalogProblems(source: Catalog): string[] {
 type Owner = { accountId: string; workspaceId: string; profileId: string };
 
 function catalogRow(entry: CatalogModel, owner: Owner, createdAt: Date): ModelRow {
-  const { provider, family, name, inputPricePerMillionTokens, outputPricePerMillionTokens, maxInputTokens, maxOutputTokens } = entry;
   return {
     id: newId('Model'),
     ...owner,
-    provider,
-    family,
-    name,
-    inputPricePerMillionTokens,
-    outputPricePerMillionTokens,
-    maxInputTokens,
-    maxOutputTokens,
+    ...entry,
     createdAt,
     bundleKey: null,
     externalId: externalIdOf(entry),
