@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createAccount, createApiKey, ownerProfile, revokeApiKey, type Role } from './domain/auth.ts';
+import { syncCatalog } from './domain/catalog.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirInUseError, openDatabase, type Database } from './db/client.ts';
 import { idPrefixes, isIdOf, type IdKind } from './db/ids.ts';
@@ -12,6 +13,8 @@ const USAGE = `Usage: npm run cli -- <command>
   workspace create --account <accountId> --name <name>
   api-key create --account <accountId> --role admin|reader
   api-key revoke --id <apiKeyId>
+  catalog sync      brings every workspace up to the built-in catalog: adds missing
+                    models, updates names, prices and limits, disables retired models
 
 Each command prints one JSON object on stdout. DATABASE_URL chooses the database.`;
 
@@ -60,6 +63,12 @@ const commands: Record<string, Command> = {
     options: ['id'],
     check: ({ id }) => idProblem('id', 'ApiKey', id!),
     run: (db, { id }) => revokeApiKey(db, id!),
+  },
+  // Always the full sync, whatever was synced before: the operator's way to
+  // bring every workspace up to date on demand.
+  'catalog sync': {
+    options: [],
+    run: async (db) => ({ ok: true, value: await syncCatalog(db) }),
   },
 };
 

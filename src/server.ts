@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const database = await openWithRetry(config, log, () => stopping);
   if (!database) return process.exit(0);
   const { synced, demo } = await prepareDatabase(database.db);
-  if (synced) log.info(synced, 'catalog synced');
+  log.info(synced, 'catalog synced');
 
   let draining = false;
   const app = createApp({

@@ -10,9 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
 import { catalog } from '../src/domain/catalog.ts';
 import type { DatabaseTarget } from '../src/config.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { openDatabase, type Database } from '../src/db/client.ts';
+import { models } from '../src/db/schema.ts';
 import { createApp, type App } from '../src/http/app.ts';
 import { testTarget } from './helpers.ts';
 import { killAll, runCli as runCliIn, type CliResult } from './processes.ts';
@@ -55,14 +57,16 @@ function failed(result: CliResult, message: RegExp): void {
 // ---------------------------------------------------------------------------
 // Checking in-process what the CLI did (never while a CLI process runs)
 
-async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const handle = await openDatabase(target);
   try {
-    return await fn(createApp({ db: handle.db }));
+    return await fn(handle.db);
   } finally {
     await handle.close();
   }
 }
+
+const withApp = <T>(fn: (app: App) => Promise<T>): Promise<T> => withDb((db) => fn(createApp({ db })));
 
 async function viewer(app: App, key: string) {
   const response = await app.fetch('http://test/graphql', {
@@ -163,12 +167,41 @@ describe('api-key revoke', () => {
   });
 });
 
+describe('catalog sync', () => {
+  it('repairs a drifted workspace and prints exactly {"added","updated","retired"}', async () => {
+    const workspaceId = succeeded(await runCli(['workspace', 'create', '--account', account.accountId, '--name', 'Drifted'])).workspaceId as string;
+    const [renamed, removed] = catalog;
+    const inWorkspace = (entry: (typeof catalog)[number]) =>
+      and(eq(models.workspaceId, workspaceId), eq(models.provider, entry.provider), eq(models.family, entry.family));
+    await withDb(async (db) => {
+      await db.update(models).set({ name: 'Drifted name' }).where(inWorkspace(renamed!));
+      await db.delete(models).where(inWorkspace(removed!));
+    });
+
+    const result = await runCli(['catalog', 'sync']);
+    const out = succeeded(result);
+    expect(result.stdout).toMatch(/^\{"added":\d+,"updated":\d+,"retired":\d+\}\n$/);
+    expect(out.added).toBeGreaterThanOrEqual(1);
+    expect(out.updated).toBeGreaterThanOrEqual(1);
+
+    await withDb(async (db) => {
+      const rows = await db.select().from(models).where(eq(models.workspaceId, workspaceId));
+      expect(rows).toHaveLength(catalog.length);
+      expect(rows.find((row) => row.family === renamed!.family)?.name).toBe(renamed!.name);
+      expect(rows.find((row) => row.family === removed!.family)?.status).toBe('MODEL_STATUS_ENABLED');
+    });
+  });
+});
+
 describe('bad arguments', () => {
   // Each case gets a PGlite directory that must never come into existence:
   // a bad argument is found before any database is opened.
   const cases: [string, string[], RegExp][] = [
     ['no command', [], /no command/i],
     ['an unknown command', ['frobnicate', 'all'], /unknown command/i],
+    ['an unknown catalog subcommand', ['catalog', 'resync'], /unknown command "catalog resync"/i],
+    ['catalog alone', ['catalog'], /unknown command "catalog"/i],
+    ['an option catalog sync does not take', ['catalog', 'sync', '--name', 'X'], /does not take --name/],
     ['a missing --name', ['account', 'create'], /--name/],
     ['an unknown option', ['account', 'create', '--name', 'X', '--foo', 'bar'], /--foo/],
     ['--role owner', ['api-key', 'create', '--account', 'acct_01ARZ3NDEKTSV4RRFFQ69G5FAV', '--role', 'owner'], /--role|owner/],

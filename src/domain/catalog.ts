@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
-import { catalogSyncs, models, workspaces, type ModelRow } from '../db/schema.ts';
-import { textArray } from '../db/sql.ts';
+import { models, workspaces, type ModelRow } from '../db/schema.ts';
+import { CATALOG_PROFILE_ID } from './history.ts';
 
-export interface CatalogModel {
+/** A model as the catalog names it, in every workspace: its externalId is `provider/family`. */
+export interface CatalogPair {
   provider: string;
   family: string;
+}
+
+export interface CatalogModel extends CatalogPair {
   name: string;
   /** Cents per million tokens, as a decimal string: "300" is $3.00. */
   inputPricePerMillionTokens: string;
@@ -19,7 +22,7 @@ export interface CatalogModel {
 /**
  * The supported models: reviewed data. List prices of each provider's public
  * API (standard tier, text, shortest context band), in cents per million tokens.
- * A change here reaches every workspace at the next start (see syncCatalog).
+ * A change here reaches every workspace at the next start or `catalog sync` (see syncCatalog).
  */
 export const catalog: readonly CatalogModel[] = [
   { provider: 'anthropic', family: 'claude-opus-4.6', name: 'Claude Opus 4.6', inputPricePerMillionTokens: '500', outputPricePerMillionTokens: '2500', maxInputTokens: 200_000, maxOutputTokens: 128_000 },
@@ -44,6 +47,61 @@ export const catalog: readonly CatalogModel[] = [
   { provider: 'meta', family: 'llama-4-maverick', name: 'Llama 4 Maverick', inputPricePerMillionTokens: '27', outputPricePerMillionTokens: '85', maxInputTokens: 1_048_576, maxOutputTokens: 1_048_576 },
 ];
 
+/**
+ * Models the catalog no longer supports: reviewed data, like `catalog`. The
+ * sync disables every enabled one in every workspace (never deleting it, so
+ * its history and labels stay), and no workspace is given one again. Empty
+ * in this version: retiring a model is a reviewed change of its own.
+ *
+ * To retire a model, move its pair from `catalog` to here. If a retired pair
+ * comes back into `catalog`, it is added to the workspaces that lack it, but
+ * the sync re-enables nothing: it sets a status only to retire, so a
+ * workspace's admin decides whether to enable the model again.
+ */
+export const retiredModels: readonly CatalogPair[] = [];
+
+/** What a sync brings every workspace up to: the supported models and the retired pairs. */
+export interface Catalog {
+  models: readonly CatalogModel[];
+  retired: readonly CatalogPair[];
+}
+
+export const builtInCatalog: Catalog = { models: catalog, retired: retiredModels };
+
+/** How many models a sync changed, per kind of change. */
+export interface CatalogSyncResult {
+  added: number;
+  updated: number;
+  retired: number;
+}
+
+/** A catalog that contradicts itself; thrown before anything is changed. */
+export class CatalogError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid catalog:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'CatalogError';
+  }
+}
+
+const externalIdOf = (pair: CatalogPair) => `${pair.provider}/${pair.family}`;
+
+/** Every contradiction in a catalog (a pair listed twice, or both supported and retired), one line each. */
+export function catalogProblems(source: Catalog): string[] {
+  const problems: string[] = [];
+  const twice = (pairs: readonly CatalogPair[], list: string) => {
+    const seen = new Set<string>();
+    for (const key of pairs.map(externalIdOf)) {
+      if (seen.has(key)) problems.push(`${key} is listed twice in ${list}`);
+      seen.add(key);
+    }
+    return seen;
+  };
+  const supported = twice(source.models, 'the supported models');
+  const retired = twice(source.retired, 'the retired models');
+  for (const key of retired) if (supported.has(key)) problems.push(`${key} is both supported and retired`);
+  return problems;
+}
+
 type Owner = { accountId: string; workspaceId: string; profileId: string };
 
 function catalogRow(entry: CatalogModel, owner: Owner, createdAt: Date): ModelRow {
@@ -53,7 +111,7 @@ function catalogRow(entry: CatalogModel, owner: Owner, createdAt: Date): ModelRo
     ...entry,
     createdAt,
     bundleKey: null,
-    externalId: `${entry.provider}/${entry.family}`,
+    externalId: externalIdOf(entry),
     labels: {},
     status: 'MODEL_STATUS_ENABLED',
     revision: 1,
@@ -63,30 +121,72 @@ function catalogRow(entry: CatalogModel, owner: Owner, createdAt: Date): ModelRo
 const modelColumns = Object.entries(getTableColumns(models));
 
 /**
- * The catalog models of these workspaces as rows of `models`, for
- * `insert into models select * from <this>`: one jsonb parameter whose keys are
- * the column names, so the statement text is the same whatever the workspaces.
+ * Rows of `models` for `insert into models select * from <this>`: one jsonb
+ * parameter whose keys are the column names, so the statement text is the
+ * same whatever the rows.
  */
-export function catalogRowsFor(owners: readonly Owner[], createdAt: Date): SQL {
-  const rows = owners.flatMap((owner) =>
-    catalog.map((entry) => {
-      const row = catalogRow(entry, owner, createdAt);
-      return Object.fromEntries(modelColumns.map(([key, column]) => [column.name, row[key as keyof ModelRow]]));
-    }),
-  );
-  return sql`jsonb_populate_recordset(null::${models}, ${JSON.stringify(rows)}::jsonb)`;
+function modelRows(rows: readonly ModelRow[]): SQL {
+  const records = rows.map((row) => Object.fromEntries(modelColumns.map(([key, column]) => [column.name, row[key as keyof ModelRow]])));
+  return sql`jsonb_populate_recordset(null::${models}, ${JSON.stringify(records)}::jsonb)`;
+}
+
+/** The catalog models of these workspaces as rows of `models` (see modelRows). */
+export function catalogRowsFor(owners: readonly Owner[], createdAt: Date, entries: readonly CatalogModel[] = catalog): SQL {
+  return modelRows(owners.flatMap((owner) => entries.map((entry) => catalogRow(entry, owner, createdAt))));
 }
 
 /**
- * Brings every workspace up to the catalog: updates names, prices and limits
- * that changed, and adds catalog models a workspace lacks. Never touches a
- * status and never deletes. Returns how many rows it changed.
+ * Brings every workspace up to the catalog: disables the enabled models of
+ * retired pairs, updates names, prices and limits that changed, and adds the
+ * supported models a workspace lacks. Never deletes, and sets no status but
+ * DISABLED on a retired pair. Returns how many models it changed of each kind.
+ *
+ * Each step is one set-based statement whose conditions hold only for rows
+ * still to change (status still enabled, values still distinct, the unique
+ * (workspace, provider, family) index for inserts): so a second run changes
+ * nothing, and two syncs at once (two processes starting together) change
+ * each row once between them, PostgreSQL re-checking a row's conditions after
+ * waiting for the other's update of it.
  */
-export async function syncCatalog(db: Database): Promise<{ updated: number; added: number }> {
+export async function syncCatalog(db: Database, source: Catalog = builtInCatalog): Promise<CatalogSyncResult> {
+  const problems = catalogProblems(source);
+  if (problems.length > 0) throw new CatalogError(problems);
   // No transaction: each statement is idempotent, so an interrupted sync is
-  // finished by the next start.
+  // finished by the next one.
+  const retired = await retire(db, source.retired);
+  const updated = await updateValues(db, source.models);
+  const added = await addMissing(db, source.models);
+  return { added, updated, retired };
+}
+
+/**
+ * Disables every enabled model of the retired pairs, as the catalog's system
+ * profile: the trigger of drizzle/0005 records and announces each one.
+ */
+async function retire(db: Database, pairs: readonly CatalogPair[]): Promise<number> {
+  if (pairs.length === 0) return 0;
+  // The pairs travel as one jsonb parameter, joined on both columns (raw SQL:
+  // the builder has no table-valued function).
+  const retiredPairs = sql`jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as r(provider text, family text)`;
+  const disabled = await db
+    .update(models)
+    .set({
+      status: 'MODEL_STATUS_DISABLED',
+      revision: sql`${models.revision} + 1`,
+      statusProfileId: CATALOG_PROFILE_ID,
+      statusRequestId: null,
+    })
+    .from(retiredPairs)
+    .where(and(eq(models.provider, sql`r.provider`), eq(models.family, sql`r.family`), eq(models.status, 'MODEL_STATUS_ENABLED')))
+    .returning({ id: models.id });
+  return disabled.length;
+}
+
+/** Sets the catalog's names, prices and limits where they differ; each changed model's revision grows by one. */
+async function updateValues(db: Database, entries: readonly CatalogModel[]): Promise<number> {
+  if (entries.length === 0) return 0;
   // The catalog travels as one jsonb parameter, so the statement text never changes.
-  const entries = sql`jsonb_to_recordset(${JSON.stringify(catalog)}::jsonb) as c(
+  const values = sql`jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as c(
     provider text, family text, name text, "inputPricePerMillionTokens" numeric,
     "outputPricePerMillionTokens" numeric, "maxInputTokens" integer, "maxOutputTokens" integer)`;
   const changed = await db
@@ -97,8 +197,9 @@ export async function syncCatalog(db: Database): Promise<{ updated: number; adde
       outputPricePerMillionTokens: sql`c."outputPricePerMillionTokens"`,
       maxInputTokens: sql`c."maxInputTokens"`,
       maxOutputTokens: sql`c."maxOutputTokens"`,
+      revision: sql`${models.revision} + 1`,
     })
-    .from(entries)
+    .from(values)
     .where(
       and(
         eq(models.provider, sql`c.provider`),
@@ -108,38 +209,31 @@ export async function syncCatalog(db: Database): Promise<{ updated: number; adde
       ),
     )
     .returning({ id: models.id });
-  const updated = changed.length;
-
-  // Workspaces missing some catalog entry; usually none, so this is one cheap statement.
-  const missing = await db
-    .select({ workspaceId: workspaces.id, accountId: workspaces.accountId, profileId: workspaces.profileId })
-    .from(workspaces)
-    .leftJoin(models, eq(models.workspaceId, workspaces.id))
-    .groupBy(workspaces.id)
-    .having(sql`count(${models.id}) filter (where (${models.provider} || '/' || ${models.family}) = any(${textArray(catalog.map((e) => `${e.provider}/${e.family}`))})) < ${catalog.length}`);
-  if (missing.length === 0) return { updated, added: 0 };
-  // Every missing entry of every such workspace in one statement; the unique
-  // (workspace, provider, family) index skips the entries a workspace has.
-  const inserted = await db
-    .insert(models)
-    .select(sql`select * from ${catalogRowsFor(missing, new Date())}`)
-    .onConflictDoNothing()
-    .returning({ id: models.id });
-  return { updated, added: inserted.length };
+  return changed.length;
 }
 
-/** The catalog's identity: when it equals the last synced one, there is nothing to sync. */
-export const catalogFingerprint = createHash('sha256').update(JSON.stringify(catalog)).digest('hex');
-
-/**
- * What a start runs: syncCatalog, only when this build's catalog differs from
- * the last one synced (a full sync reads every model, which would make every
- * start as slow as the database is large). Returns null when it had nothing to do.
- */
-export async function syncCatalogIfChanged(db: Database): Promise<{ updated: number; added: number } | null> {
-  const [synced] = await db.select().from(catalogSyncs).where(eq(catalogSyncs.fingerprint, catalogFingerprint));
-  if (synced) return null;
-  const result = await syncCatalog(db);
-  await db.insert(catalogSyncs).values({ fingerprint: catalogFingerprint }).onConflictDoNothing();
-  return result;
+/** Adds the supported models each workspace lacks, enabled, as a new workspace is seeded. */
+async function addMissing(db: Database, entries: readonly CatalogModel[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  // Each (workspace, entry) without its model: usually none, so this is one
+  // cheap statement (an anti-join the planner runs over one scan of models;
+  // raw SQL for the table-valued function).
+  const missing = await db
+    .select({ accountId: workspaces.accountId, workspaceId: workspaces.id, profileId: workspaces.profileId, entry: sql<number>`c.entry` })
+    .from(workspaces)
+    .crossJoin(sql`jsonb_to_recordset(${JSON.stringify(entries.map(({ provider, family }, entry) => ({ provider, family, entry })))}::jsonb) as c(provider text, family text, entry integer)`)
+    .leftJoin(models, and(eq(models.workspaceId, workspaces.id), eq(models.provider, sql`c.provider`), eq(models.family, sql`c.family`)))
+    .where(sql`${models.id} is null`)
+    // One order for every sync, so two inserting at once take the index's locks in the same order.
+    .orderBy(workspaces.id, sql`c.entry`);
+  if (missing.length === 0) return 0;
+  const createdAt = new Date();
+  // Every missing model in one statement; the unique (workspace, provider,
+  // family) index skips any another sync inserted meanwhile.
+  const inserted = await db
+    .insert(models)
+    .select(sql`select * from ${modelRows(missing.map(({ entry, ...owner }) => catalogRow(entries[entry]!, owner, createdAt)))}`)
+    .onConflictDoNothing()
+    .returning({ id: models.id });
+  return inserted.length;
 }
