@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const database = await openWithRetry(config, log, () => stopping);
   if (!database) return process.exit(0);
   const { synced, demo } = await prepareDatabase(database.db);
-  log.info(synced, 'catalog synced');
+  if (synced) log.info(synced, 'catalog synced');
+  else log.info('catalog unchanged since its last sync');
 
   let draining = false;
   const app = createApp({

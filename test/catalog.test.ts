@@ -10,6 +10,7 @@ import {
   CatalogError,
   retiredModels,
   syncCatalog,
+  syncCatalogIfChanged,
   type Catalog,
   type CatalogModel,
   type CatalogSyncResult,
@@ -359,5 +360,23 @@ describe(`catalog sync over ${WORKSPACES} workspaces`, () => {
     expect(new Set(changes.map((c) => c.modelId)).size).toBe(total);
     expect(await db.select().from(models).where(eq(models.family, arriving.family))).toHaveLength(total);
     expect(await syncCatalog(db, target)).toEqual(ZERO);
+  });
+
+  it('at start, syncs a catalog once: the next start with it skips the full sync, a changed catalog syncs again', async () => {
+    const arrivingLater: CatalogModel = { ...NEXT, family: 'acme-at-start', name: 'Acme At Start' };
+    const atStart: Catalog = { models: [...catalog, arrivingLater], retired: [] };
+    const total = (await db.select({ id: workspaces.id }).from(workspaces)).length;
+    expect(await syncCatalogIfChanged(db, atStart)).toMatchObject({ added: total });
+    // A hand edit stays: the start found this catalog synced and did not run the full sync.
+    const [edited] = await db.select({ id: models.id }).from(models).where(eq(models.family, arrivingLater.family)).limit(1);
+    await db.update(models).set({ name: 'Edited by hand' }).where(eq(models.id, edited!.id));
+    expect(await syncCatalogIfChanged(db, atStart)).toBeNull();
+    expect((await db.select({ name: models.name }).from(models).where(eq(models.id, edited!.id)))[0]!.name).toBe('Edited by hand');
+    // `catalog sync` (the full sync) puts it right.
+    expect(await syncCatalog(db, atStart)).toMatchObject({ updated: 1 });
+    // Another catalog (here: one retiring the model) is synced in full.
+    const retiring: Catalog = { models: catalog, retired: [{ provider: arrivingLater.provider, family: arrivingLater.family }] };
+    expect(await syncCatalogIfChanged(db, retiring)).toMatchObject({ retired: total });
+    expect(await syncCatalogIfChanged(db, retiring)).toBeNull();
   });
 });

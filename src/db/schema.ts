@@ -170,12 +170,7 @@ export const modelStatusChanges = pgTable(
   (t) => [index('model_status_changes_model_idx').on(t.modelId, t.seq)],
 );
 
-/**
- * The fingerprint of the catalog last synced, which earlier versions compared
- * to skip the sync at start. Every start now runs the full sync (see
- * syncCatalog), so nothing reads or writes it; the table stays until a
- * migration drops it.
- */
+/** The fingerprints of the catalogs synced into every workspace: a start skips a catalog found here (see syncCatalogIfChanged). */
 export const catalogSyncs = pgTable('catalog_syncs', {
   fingerprint: text('fingerprint').primaryKey(),
   syncedAt: timestamp('synced_at', { precision: 3, withTimezone: true, mode: 'date' }).notNull().defaultNow(),

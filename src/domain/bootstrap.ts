@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import { createAccount, type IssuedKey } from './auth.ts';
-import { syncCatalog, type CatalogSyncResult } from './catalog.ts';
+import { syncCatalogIfChanged, type CatalogSyncResult } from './catalog.ts';
 import type { Database } from '../db/client.ts';
 import { accounts } from '../db/schema.ts';
 import { createWorkspace } from './workspaces.ts';
@@ -12,11 +12,12 @@ export interface Demo extends IssuedKey {
 
 /**
  * Run at every start, after migrations: syncs the catalog into every workspace
- * (a full sync, as `catalog sync` runs it), and on an empty database creates a
+ * unless this catalog was synced before (null then; `catalog sync` always
+ * runs the full sync), and on an empty database creates a
  * demo account and workspace so a newcomer can query at once. Returns the demo's one-time key when it made one.
  */
-export async function prepareDatabase(db: Database): Promise<{ synced: CatalogSyncResult; demo: Demo | null }> {
-  const synced = await syncCatalog(db);
+export async function prepareDatabase(db: Database): Promise<{ synced: CatalogSyncResult | null; demo: Demo | null }> {
+  const synced = await syncCatalogIfChanged(db);
   const [row] = await db.select({ accounts: count() }).from(accounts);
   if ((row?.accounts ?? 0) > 0) return { synced, demo: null };
   const account = await createAccount(db, { name: 'Demo' });

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
-import { models, workspaces, type ModelRow } from '../db/schema.ts';
+import { catalogSyncs, models, workspaces, type ModelRow } from '../db/schema.ts';
 import { CATALOG_PROFILE_ID } from './history.ts';
 
 /** A model as the catalog names it, in every workspace: its externalId is `provider/family`. */
@@ -236,4 +237,28 @@ async function addMissing(db: Database, entries: readonly CatalogModel[]): Promi
     .onConflictDoNothing()
     .returning({ id: models.id });
   return inserted.length;
+}
+
+/** A catalog's identity: when it equals one already synced, a sync of it has nothing to do. */
+export function catalogFingerprint(source: Catalog): string {
+  return createHash('sha256').update(JSON.stringify([source.models, source.retired])).digest('hex');
+}
+
+/**
+ * What a start runs: the full sync, unless this build's catalog has already
+ * been synced into this database. A full sync reads every model twice (about
+ * 1.5 s over a million models), which would make every start as slow as the
+ * database is large; and an older version starting during a rolling deploy
+ * finds its catalog synced before and leaves the newer one's values alone.
+ * What this skips that a full sync would do: undo hand edits, and disable again
+ * a retired model an admin re-enabled; `catalog sync` does both. Returns null
+ * when it had nothing to do.
+ */
+export async function syncCatalogIfChanged(db: Database, source: Catalog = builtInCatalog): Promise<CatalogSyncResult | null> {
+  const fingerprint = catalogFingerprint(source);
+  const [synced] = await db.select().from(catalogSyncs).where(eq(catalogSyncs.fingerprint, fingerprint));
+  if (synced) return null;
+  const result = await syncCatalog(db, source);
+  await db.insert(catalogSyncs).values({ fingerprint }).onConflictDoNothing();
+  return result;
 }
