@@ -3,7 +3,7 @@
  * over a real port: GraphQL over SSE read from fetch's stream, and the
  * graphql-ws protocol with graphql-ws's own client on `ws`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../src/db/ids.ts';
 import { createApp } from '../src/http/app.ts';
 import { setupTestApp, type Tenant } from './helpers.ts';
@@ -24,8 +24,13 @@ let other: Tenant;
 let profileId: string;
 let modelIds: string[];
 
-beforeAll(async () => {
-  [t, other] = await Promise.all([app.tenant('Live'), app.tenant('Live other')]);
+/**
+ * Each test has accounts of its own: the notice of a change committed just
+ * before a subscription began may still arrive after it (and be sent), so a
+ * test must not see the changes of the one before.
+ */
+beforeEach(async () => {
+  [t, other] = await Promise.all([app.tenant(), app.tenant()]);
   const res = await app.gql(
     /* GraphQL */ `query Start($ws: ID!) { viewer { profileId } workspace(id: $ws) { models(first: 3) { nodes { id } } } }`,
     { key: t.adminKey, variables: { ws: t.workspaceId } },
