@@ -6,7 +6,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../src/db/ids.ts';
 import { createApp } from '../src/http/app.ts';
-import { setupTestApp, type Tenant } from './helpers.ts';
+import { createApiKey, revokeApiKey } from '../src/domain/auth.ts';
+import { setupTestApp, unwrap, type Tenant } from './helpers.ts';
 import { closeCodeOf, sse, STATUS_CHANGED, until, wsClient, wsStream, type Result, type Stream } from './live.ts';
 import { serve } from './sockets.ts';
 
@@ -190,6 +191,23 @@ describe('modelStatusChanged', () => {
     a.close();
     b.close();
     await setStatusGraphQL(modelIds[1]!, 'MODEL_STATUS_ENABLED');
+  });
+
+  it('ends a subscription with UNAUTHENTICATED at its first event after its key was revoked', async () => {
+    const { apiKeyId, apiKey } = unwrap(await createApiKey(app.db, { accountId: t.accountId, role: 'READER' }));
+    const { sse: a, ws: b } = await subscribeBoth(apiKey, t.workspaceId);
+    const first = await setStatusGraphQL(modelIds[0]!, 'MODEL_STATUS_DISABLED');
+    for (const stream of [a, b]) expect(await stream.next()).toEqual(changeOf(modelIds[0]!, 'MODEL_STATUS_ENABLED', 'MODEL_STATUS_DISABLED', first));
+    unwrap(await revokeApiKey(app.db, apiKeyId));
+    // A key's check is cached for a second at most.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await setStatusGraphQL(modelIds[0]!, 'MODEL_STATUS_ENABLED');
+    for (const stream of [a, b]) {
+      expect(await stream.next()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+      expect(await stream.next(500)).toBeNull();
+    }
+    a.close();
+    b.close();
   });
 
   it('holds no subscriber once every subscriber has gone', async () => {

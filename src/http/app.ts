@@ -96,7 +96,8 @@ export function createApp({
       viewer = authenticate(authorization, requestId);
       if (request) request[IDENTITY] = viewer;
     }
-    return createScope(db, await viewer, requestId, log, live);
+    const stillAuthenticated = async () => (await authenticate(authorization, requestId)) !== null;
+    return createScope({ db, log, live, stillAuthenticated }, await viewer, requestId);
   };
   const requests = createRequestLog(log);
   const metrics = recordMetrics ? createMetrics(databaseStats, live ? live.subscribers : null) : null;
