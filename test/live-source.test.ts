@@ -9,7 +9,8 @@ import type { DatabaseHandle } from '../src/db/client.ts';
 import { models } from '../src/db/schema.ts';
 import { STATUS_CHANGES_CHANNEL, type StatusChange } from '../src/domain/history.ts';
 import { createLiveStatusChanges, Lagged, LiveClosedError, type LiveItem, type LiveStatusChanges } from '../src/domain/live.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
+import { pino } from 'pino';
 import { setupTestApp, type Tenant } from './helpers.ts';
 import { until } from './live.ts';
 
@@ -71,8 +72,8 @@ function losableListen(listen: DatabaseHandle['listen']) {
 describe('the live source', () => {
   const sources: LiveStatusChanges[] = [];
   afterAll(() => Promise.all(sources.map((source) => source.close())));
-  const source = (options: { maxQueued?: number; listen?: DatabaseHandle['listen'] } = {}) => {
-    const created = createLiveStatusChanges({ db: app.db, listen: options.listen ?? app.listen, log: createLogger('silent'), maxQueued: options.maxQueued });
+  const source = (options: { maxQueued?: number; listen?: DatabaseHandle['listen']; log?: Logger } = {}) => {
+    const created = createLiveStatusChanges({ db: app.db, listen: options.listen ?? app.listen, log: options.log ?? createLogger('silent'), maxQueued: options.maxQueued });
     sources.push(created);
     return created;
   };
@@ -112,7 +113,9 @@ describe('the live source', () => {
 
   it('catches up the changes committed while its connection was lost, once, in order', async () => {
     const losable = losableListen(app.listen);
-    const live = source({ listen: losable.listen });
+    const lines: { msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    const live = source({ listen: losable.listen, log });
     const sub = await live.subscribe(t.accountId, t.workspaceId);
     await setAll([ids[0]!], 'MODEL_STATUS_DISABLED');
     expect((await take(sub, 1)).map((item) => (item as StatusChange).modelId)).toEqual([ids[0]]);
@@ -121,6 +124,7 @@ describe('the live source', () => {
     await setAll([ids[2]!], 'MODEL_STATUS_DISABLED');
     losable.restore();
     const caughtUp = (await take(sub, 2)) as StatusChange[];
+    expect(lines.map((line) => line.msg)).toContainEqual(expect.stringContaining('resubscribed'));
     expect(caughtUp.map((change) => change.modelId)).toEqual([ids[1], ids[2]]);
     expect(caughtUp[0]!.model).toMatchObject({ id: ids[1], status: 'MODEL_STATUS_DISABLED' });
     // Nothing twice, and live again afterwards.
