@@ -316,7 +316,7 @@ describe('setModelStatuses and the loaders', () => {
     const tenant = await app.tenant();
     const [a, b] = (await storedModels(tenant.workspaceId)).map((row) => row.id);
     const viewer = { accountId: tenant.accountId, profileId: tenant.profileId, apiKeyId: null, role: 'ADMIN' as const };
-    const scope = createScope(app.db, viewer, 'request-1', createLogger('silent'));
+    const scope = createScope({ db: app.db, log: createLogger('silent'), live: null, stillAuthenticated: async () => true }, viewer, 'request-1');
     expect((await scope.loaders.models.load(a!))?.status).toBe(ENABLED);
     const changed = await changeModelStatuses(scope, tenant.workspaceId, [a!, b!], () => statusChange(DISABLED));
     expect(changed.ok).toBe(true);

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Viewer } from './auth.ts';
+import type { LiveStatusChanges } from './live.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 
 /**
@@ -19,8 +20,25 @@ export interface Scope {
    * a child logger per request cost more than most requests ever log.
    */
   log: Logger;
+  /** The process's live status changes, for subscriptions; null where the app has none. */
+  live: LiveStatusChanges | null;
+  /**
+   * Whether the request's credentials are still accepted (a revoked key, an
+   * expired token: not). A subscription asks before each event, as a new
+   * request would be asked; cached like every check (auth.ts), so at most one
+   * read per key and second.
+   */
+  stillAuthenticated(): Promise<boolean>;
 }
 
-export function createScope(db: Database, viewer: Viewer | null, requestId: string, log: Logger): Scope {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log };
+/** What a scope is built from besides its viewer: the services of the process and its request's credentials. */
+export interface ScopeParts {
+  db: Database;
+  log: Logger;
+  live: LiveStatusChanges | null;
+  stillAuthenticated(): Promise<boolean>;
+}
+
+export function createScope({ db, log, live, stillAuthenticated }: ScopeParts, viewer: Viewer | null, requestId: string): Scope {
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log, live, stillAuthenticated };
 }
