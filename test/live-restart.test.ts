@@ -1,0 +1,122 @@
+/**
+ * Live status changes through a PostgreSQL restart: two server processes on
+ * a PRIVATE cluster (test/pg-cluster.ts, so stopping it disturbs no other
+ * test file), subscribers over SSE and graphql-ws on each. The database stops
+ * and starts again; the processes must stay up (same pids, still answering),
+ * LISTEN again and say so in their log, and deliver the changes made after
+ * the restart to the subscribers that stayed connected, and to new ones.
+ *
+ * PostgreSQL only: embedded PGlite has no server to restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testTarget } from './helpers.ts';
+import { graphql, subscribe, until, type Subscriber, type Transport } from './live-clients.ts';
+import { auditTrail, byModel, createLiveTenant, prime, startLiveServer, statusFlipper, type LiveServer, type LiveTenant } from './live-servers.ts';
+import { createCluster, type PgCluster } from './pg-cluster.ts';
+import { killAll } from './processes.ts';
+
+const ms = (value: number) => Math.round(value);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What a server logs when its listening connection is back after losing it (src/domain/live.ts). */
+const RESUBSCRIBED = /resubscribed/i;
+
+describe.skipIf(testTarget().kind !== 'postgres')('live updates through a PostgreSQL restart (a private cluster)', () => {
+  let cluster: PgCluster;
+  let databaseUrl: string;
+  let owner: LiveTenant;
+  let servers: LiveServer[] = [];
+  const subscribers: Subscriber[] = [];
+  /** Which process each subscriber is on, and when it joined, for failure messages. */
+  const where = new Map<Subscriber, string>();
+  const flip = statusFlipper();
+
+  beforeAll(async () => {
+    cluster = await createCluster();
+    await cluster.createDatabase('live_restart');
+    databaseUrl = cluster.url('live_restart');
+    owner = await createLiveTenant(databaseUrl, 'Live restart');
+    servers = await Promise.all([startLiveServer(databaseUrl), startLiveServer(databaseUrl)]);
+  });
+
+  afterAll(async () => {
+    subscribers.forEach((s) => s.close());
+    await Promise.all(servers.map((s) => s.stop()));
+    killAll();
+    await cluster?.destroy();
+  });
+
+  const open = (transport: Transport, server: LiveServer, when: string) => {
+    const subscriber = subscribe(transport, { url: server.url, key: owner.adminKey, workspaceId: owner.workspaceId });
+    subscribers.push(subscriber);
+    where.set(subscriber, `${transport} subscriber on ${server === servers[0] ? 'A' : 'B'}, ${when}`);
+    return subscriber;
+  };
+  const explain = () => `${servers.map((s) => s.notable()).join('\n')}\nPostgreSQL's log:\n${cluster.log().slice(-1_500)}`;
+  const answers = async (server: LiveServer) => {
+    const { status, body } = await graphql(server.url, owner.adminKey, '{ viewer { accountId } }').catch(() => ({ status: 0, body: {} as { data?: unknown } }));
+    return status === 200 && JSON.stringify(body) === JSON.stringify({ data: { viewer: { accountId: owner.accountId } } });
+  };
+
+  it('keeps the processes and their subscribers through the restart, and delivers the changes made after it', async () => {
+    const [a, b] = servers as [LiveServer, LiveServer];
+    const pids = servers.map((s) => s.pid);
+    const [primer, afterPrimer, ...measured] = owner.modelIds.slice(0, 6) as [string, string, ...string[]];
+    const stayed = [open('sse', a, 'stayed'), open('ws', a, 'stayed'), open('sse', b, 'stayed'), open('ws', b, 'stayed')];
+    await prime(stayed, primer, () => flip(b, owner, primer), explain);
+    const resubscribedBefore = servers.map((s) => s.records().filter((r) => RESUBSCRIBED.test(r.msg)).length);
+
+    const stopping = performance.now();
+    await cluster.stop();
+    await sleep(1_000);
+    await cluster.start();
+    const back = performance.now();
+
+    // Both processes LISTEN again and log it, and answer queries; none exited.
+    const resubscribed = await until(
+      () => servers.every((s, i) => s.records().filter((r) => RESUBSCRIBED.test(r.msg)).length > resubscribedBefore[i]!),
+      20_000,
+    );
+    const resubscribedMs = ms(performance.now() - back);
+    expect(resubscribed, `no "resubscribed" log line from each process within 20 s of the restart:\n${explain()}`).toBe(true);
+    expect(await until(async () => (await Promise.all(servers.map(answers))).every(Boolean), 10_000), explain()).toBe(true);
+    expect(servers.map((s) => s.exit())).toEqual([null, null]);
+    expect(servers.map((s) => s.pid)).toEqual(pids);
+    for (const pid of pids) expect(() => process.kill(pid, 0), `process ${pid} is gone`).not.toThrow();
+
+    // New subscribers on both processes, then changes on both processes.
+    const joined = [open('ws', a, 'joined after the restart'), open('sse', b, 'joined after the restart')];
+    await prime(joined, afterPrimer, () => flip(a, owner, afterPrimer), explain);
+    const changes: { requestId: string; sent: number }[] = [];
+    for (const [i, modelId] of measured.entries()) {
+      const sent = performance.now();
+      changes.push({ requestId: await flip(servers[i % 2]!, owner, modelId), sent });
+    }
+    const everyone = [...stayed, ...joined];
+    await until(() => everyone.every((s) => changes.every((c) => s.events.some((e) => e.requestId === c.requestId))), 10_000);
+
+    const trail = (await auditTrail(databaseUrl, owner.workspaceId)).filter((r) => measured.includes(r.modelId));
+    expect(trail.map((r) => r.requestId)).toEqual(changes.map((c) => c.requestId));
+    const latencies = everyone.map((s) => {
+      const received = changes.map((c) => s.events.find((e) => e.requestId === c.requestId)?.receivedAt);
+      return received.every((at) => at !== undefined) ? ms(Math.max(...received.map((at, i) => at! - changes[i]!.sent))) : null;
+    });
+    console.log('PostgreSQL restart:', {
+      outageMs: ms(back - stopping),
+      resubscribedLoggedAfterBackMs: resubscribedMs,
+      resubscribedLines: servers.map((s) => s.records().filter((r) => RESUBSCRIBED.test(r.msg)).map((r) => r.msg)),
+      slowestEventAfterTheRestartMs: latencies,
+    });
+    for (const subscriber of everyone) {
+      const which = where.get(subscriber);
+      expect({ which, failures: subscriber.failures, errors: subscriber.errors }).toEqual({ which, failures: [], errors: [] });
+      expect({ which, events: byModel(subscriber.events, measured) }).toEqual({ which, events: byModel(trail, measured) });
+    }
+
+    everyone.forEach((s) => s.close());
+    expect(await Promise.all(servers.map((s) => s.stop())), explain()).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
+    servers = [];
+  }, 120_000);
+});
