@@ -1,0 +1,232 @@
+/**
+ * The fan-out scenario of `npm run bench` (BENCH_SCENARIOS name "fan-out"):
+ * two processes of our production build on the bench's database, N open
+ * subscriptions to one workspace's status changes (GraphQL over SSE and
+ * graphql-ws, half each, spread over both processes), M changes made with
+ * setModelStatus on both processes at once. It reports absolute figures, not
+ * ratios (no baseline serves subscriptions):
+ * - delivery latency, from just before each mutation is sent, and from the
+ *   change's `at` (its transaction's time in PostgreSQL), to its receipt at
+ *   each subscriber: p50, p99, max over every (change, subscriber);
+ * - memory per open subscription: each process's RSS and heap (after a full
+ *   garbage collection, test/gc-probe.mjs) with its subscriptions open,
+ *   minus before they opened, over their number; and the same after they
+ *   all closed (back to the baseline or not).
+ *
+ *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100)
+ */
+import postgres from 'postgres';
+import {
+  collectGarbage,
+  GC_PROBE_ARGS,
+  opposite,
+  readServer,
+  setModelStatus,
+  subscribe,
+  until,
+  type ModelStatus,
+  type ServerReading,
+  type Subscriber,
+} from '../test/live-clients.ts';
+import type { BenchData } from './scenarios.ts';
+import { startOurs, type RunningServer } from './servers.ts';
+
+export const FAN_OUT = 'fan-out';
+export const FAN_OUT_SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS || 1_000);
+export const FAN_OUT_CHANGES = Number(process.env.BENCH_FANOUT_CHANGES || 100);
+/** The changes go to this many models at once, each model's one after another (so each is a real change). */
+const MODELS = 10;
+/** Every change must reach every subscriber within this long, or the run reports what is missing. */
+const DELIVERY_TIMEOUT_MS = 60_000;
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+interface Memory {
+  /** Each process's /metrics after a full garbage collection. */
+  before: ServerReading[];
+  withOpen: ServerReading[];
+  afterClose: ServerReading[];
+}
+
+export interface FanOutResult {
+  subscribers: number;
+  changes: number;
+  processes: number;
+  /** Events every subscriber should have received (subscribers × changes), and those that never came. */
+  expectedEvents: number;
+  missingEvents: number;
+  /** Subscribers that reported an error or a failure (their first one is in `firstFailure`). */
+  failedSubscribers: number;
+  firstFailure: string | null;
+  /** From just before the mutation was sent to the event's receipt, in ms. */
+  latencyFromSendMs: Percentiles;
+  /** From the change's `at` (its transaction's time) to the event's receipt, in ms (1 ms resolution). */
+  latencyFromCommitMs: Percentiles;
+  /** Open and primed (every subscriber heard a first change), in ms. */
+  openMs: number;
+  /** All changes made, in ms; and all of them received by everyone, from the first mutation. */
+  changesMs: number;
+  deliveredMs: number;
+  /** (with open − before) ÷ subscriptions on that process, averaged over the processes, in bytes. */
+  perSubscription: { rssBytes: number; heapBytes: number };
+  /** (after close − before), summed over the processes, in bytes: 0 is "back to the baseline". */
+  afterCloseAboveBaseline: { rssBytes: number; heapBytes: number; handles: number };
+  memory: Memory;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = values.toSorted((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return { p50: round(at(50)), p99: round(at(99)), max: round(at(100)) };
+}
+
+/** The workspace the subscribers watch: the first ordinary one, with its models' ids and current statuses. */
+async function workspaceOf(databaseUrl: string, data: BenchData) {
+  const account = data.accounts[0]!;
+  const workspaceId = account.workspaceIds[0]!;
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ id: string; status: ModelStatus }[]>`
+      select id, status from models where workspace_id = ${workspaceId} and status <> 'MODEL_STATUS_UNSPECIFIED' order by id limit ${MODELS + 1}`;
+    if (rows.length < MODELS + 1) throw new Error(`fan-out: workspace ${workspaceId} has ${rows.length} models, ${MODELS + 1} needed`);
+    return { key: account.adminKey, workspaceId, models: rows };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Both processes' readings after a full garbage collection in each. */
+const readAll = (servers: RunningServer[]) =>
+  Promise.all(
+    servers.map(async (server) => {
+      await collectGarbage(server.child.pid!, server.output);
+      return readServer(server.origin);
+    }),
+  );
+
+/** Waits (at most 15 s) until each process's handles are back to `before` (+4: idle keep-alive sockets close after 5 s). */
+async function settle(servers: RunningServer[], before: ServerReading[]): Promise<void> {
+  await until(async () => {
+    const now = await Promise.all(servers.map((s) => readServer(s.origin)));
+    const back = now.every((r, i) => r.handles <= before[i]!.handles + 4 && (r.openSubscriptions ?? 0) === 0);
+    if (!back) await sleep(250);
+    return back;
+  }, 15_000);
+}
+
+export async function fanOut(databaseUrl: string, data: BenchData, env: Record<string, string>, nodeArgs: string[]): Promise<FanOutResult> {
+  const { key, workspaceId, models } = await workspaceOf(databaseUrl, data);
+  const statuses = new Map(models.map((m) => [m.id, m.status]));
+  const [primer, ...measured] = models.map((m) => m.id) as [string, ...string[]];
+  const args = [...GC_PROBE_ARGS, ...nodeArgs];
+  const servers = await Promise.all([0, 1].map((i) => startOurs(databaseUrl, env, args, `fan-out ${i === 0 ? 'A' : 'B'}`)));
+  const url = (server: RunningServer) => `${server.origin}/graphql`;
+  const flip = async (server: RunningServer, modelId: string) => {
+    const next = opposite(statuses.get(modelId)!);
+    const requestId = await setModelStatus(url(server), key, modelId, next);
+    statuses.set(modelId, next);
+    return requestId;
+  };
+  const subscribers: Subscriber[] = [];
+  const open = (count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const subscriber = subscribe(i % 2 === 0 ? 'sse' : 'ws', { url: url(servers[(i >> 1) % 2]!), key, workspaceId });
+      subscribers.push(subscriber);
+      return subscriber;
+    });
+  /** Flips the primer model until every one of `listeners` has heard it: from then on they are live. */
+  const prime = async (listeners: Subscriber[]) => {
+    await Promise.all(listeners.map((s) => s.opened.catch(() => {})));
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await flip(servers[attempt % 2]!, primer);
+      if (await until(() => listeners.every((s) => s.events.some((e) => e.modelId === primer)), 3_000)) return;
+    }
+    const stuck = listeners.find((s) => !s.events.some((e) => e.modelId === primer));
+    throw new Error(`fan-out: a ${stuck?.transport} subscriber heard nothing in 30 s: ${JSON.stringify({ errors: stuck?.errors, failures: stuck?.failures })}`);
+  };
+
+  try {
+    // Warm-up: both transports once on each process, so that "before" has their code loaded.
+    const fresh = await Promise.all(servers.map((s) => readServer(s.origin)));
+    const warm = open(4);
+    await prime(warm);
+    warm.forEach((s) => s.close());
+    subscribers.length = 0;
+    await settle(servers, fresh);
+    const before = await readAll(servers);
+
+    const started = performance.now();
+    const crowd = open(FAN_OUT_SUBSCRIBERS);
+    await prime(crowd);
+    const opened = performance.now();
+    const withOpen = await readAll(servers);
+
+    // M changes over MODELS models at once; each model's one after another, alternating processes.
+    const sent = new Map<string, number>();
+    const firstSent = performance.now();
+    await Promise.all(
+      measured.map(async (modelId, m) => {
+        for (let k = m; k < FAN_OUT_CHANGES; k += measured.length) {
+          const at = performance.now();
+          sent.set(await flip(servers[k % 2]!, modelId), at);
+        }
+      }),
+    );
+    const changed = performance.now();
+    const heard = (s: Subscriber) => s.events.filter((e) => sent.has(e.requestId ?? '')).length;
+    await until(() => crowd.every((s) => heard(s) >= FAN_OUT_CHANGES), DELIVERY_TIMEOUT_MS);
+    const delivered = performance.now();
+
+    const events = crowd.flatMap((s) => s.events.filter((e) => sent.has(e.requestId ?? '')));
+    const failed = crowd.filter((s) => s.errors.length > 0 || s.failures.length > 0);
+    crowd.forEach((s) => s.close());
+    subscribers.length = 0;
+    await settle(servers, before);
+    const afterClose = await readAll(servers);
+
+    const perProcess = FAN_OUT_SUBSCRIBERS / servers.length;
+    const mean = (pick: (r: ServerReading) => number) =>
+      Math.round(servers.reduce((sum, _, i) => sum + (pick(withOpen[i]!) - pick(before[i]!)) / perProcess, 0) / servers.length);
+    const above = (pick: (r: ServerReading) => number) => servers.reduce((sum, _, i) => sum + pick(afterClose[i]!) - pick(before[i]!), 0);
+    return {
+      subscribers: FAN_OUT_SUBSCRIBERS,
+      changes: FAN_OUT_CHANGES,
+      processes: servers.length,
+      expectedEvents: FAN_OUT_SUBSCRIBERS * FAN_OUT_CHANGES,
+      missingEvents: FAN_OUT_SUBSCRIBERS * FAN_OUT_CHANGES - events.length,
+      failedSubscribers: failed.length,
+      firstFailure: failed[0] ? JSON.stringify({ transport: failed[0].transport, errors: failed[0].errors, failures: failed[0].failures }).slice(0, 500) : null,
+      latencyFromSendMs: percentiles(events.map((e) => e.receivedAt - sent.get(e.requestId!)!)),
+      latencyFromCommitMs: percentiles(events.map((e) => performance.timeOrigin + e.receivedAt - Date.parse(e.at))),
+      openMs: Math.round(opened - started),
+      changesMs: Math.round(changed - firstSent),
+      deliveredMs: Math.round(delivered - firstSent),
+      perSubscription: { rssBytes: mean((r) => r.rssBytes), heapBytes: mean((r) => r.heapUsedBytes) },
+      afterCloseAboveBaseline: { rssBytes: above((r) => r.rssBytes), heapBytes: above((r) => r.heapUsedBytes), handles: above((r) => r.handles) },
+      memory: { before, withOpen, afterClose },
+    };
+  } finally {
+    subscribers.forEach((s) => s.close());
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+/** The lines `npm run bench` prints for a fan-out result. */
+export function describeFanOut(result: FanOutResult): string[] {
+  const kb = (bytes: number) => `${Math.round(bytes / 102.4) / 10} KB`;
+  const mb = (bytes: number) => `${Math.round(bytes / 104_857.6) / 10} MB`;
+  const { latencyFromSendMs: send, latencyFromCommitMs: commit } = result;
+  return [
+    `Fan-out: ${result.subscribers} subscriptions (SSE and graphql-ws, half each) over ${result.processes} processes, ${result.changes} changes on both processes at once:`,
+    `  delivery latency from the mutation sent: p50 ${send.p50} ms, p99 ${send.p99} ms, max ${send.max} ms; from the change's commit (at): p50 ${commit.p50} ms, p99 ${commit.p99} ms, max ${commit.max} ms`,
+    `  ${result.expectedEvents - result.missingEvents}/${result.expectedEvents} events received (all within ${result.deliveredMs} ms of the first mutation; changes made in ${result.changesMs} ms); ${result.failedSubscribers} subscribers with errors${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`,
+    `  memory per open subscription: RSS ${kb(result.perSubscription.rssBytes)}, heap ${kb(result.perSubscription.heapBytes)}; after all closed, above the baseline (both processes): RSS ${mb(result.afterCloseAboveBaseline.rssBytes)}, heap ${mb(result.afterCloseAboveBaseline.heapBytes)}, handles ${result.afterCloseAboveBaseline.handles}`,
+  ];
+}
