@@ -261,8 +261,8 @@ export interface ServerReading {
   openSubscriptions: number | null;
 }
 
-/** The gauge of open subscriptions the server exposes on /metrics (src/http/metrics.ts). */
-export const OPEN_SUBSCRIPTIONS = 'graphql_subscriptions_open';
+/** The gauge of subscribers connected to a process, SSE and WebSocket, on /metrics (src/http/metrics.ts). */
+export const OPEN_SUBSCRIPTIONS = 'live_subscribers';
 
 /** The sum of a metric's series in a Prometheus exposition text, or null when it has none. */
 export function metricValue(text: string, name: string): number | null {

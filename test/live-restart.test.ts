@@ -18,7 +18,7 @@ import { killAll } from './processes.ts';
 const ms = (value: number) => Math.round(value);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What a server logs when its listening connection is back after losing it (src/domain/live.ts). */
-const RESUBSCRIBED = /resubscribed/i;
+const RESUBSCRIBED = /listening again/i;
 
 describe.skipIf(testTarget().kind !== 'postgres')('live updates through a PostgreSQL restart (a private cluster)', () => {
   let cluster: PgCluster;
