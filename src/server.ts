@@ -5,6 +5,7 @@ import { DataDirInUseError, openDatabase, type DatabaseHandle } from './db/clien
 import { createLogger, type Logger } from './logger.ts';
 import { guardProcess } from './process-guard.ts';
 import { createApp } from './http/app.ts';
+import { createLiveStatusChanges } from './domain/live.ts';
 import { schema } from './graphql/schema/index.ts';
 import { loadTrustedDocuments } from './graphql/trusted-documents.ts';
 import { serveMetrics } from './http/front-door.ts';
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
   const { synced, demo } = await prepareDatabase(database.db);
   if (synced) log.info(synced, 'catalog synced');
 
+  // One LISTEN per process, started before serving: a database that refuses it stops the start.
+  const live = createLiveStatusChanges({ db: database.db, listen: database.listen, log });
+  await live.start();
+
   let draining = false;
   const app = createApp({
     db: database.db,
@@ -39,10 +44,13 @@ async function main(): Promise<void> {
     serveMetrics: config.metrics.port === null,
     databaseStats: database.stats,
     trustedDocuments,
+    live,
   });
-  const { frontDoor } = app;
+  const { frontDoor, webSockets } = app;
   const server = createServer(frontDoor.listener);
   server.on('clientError', frontDoor.clientError);
+  server.on('upgrade', frontDoor.upgrade);
+  const inFlight = () => frontDoor.inFlight() + webSockets.inFlight();
   // A connection is activity before its request is parsed.
   let connected = performance.now();
   server.on('connection', () => (connected = performance.now()));
@@ -101,7 +109,12 @@ async function main(): Promise<void> {
     if (draining) return;
     draining = true;
     frontDoor.drain();
-    log.info({ signal, inFlight: frontDoor.inFlight() }, 'shutting down: finishing requests in flight');
+    // Subscriptions never finish by themselves: WebSockets are closed (1001,
+    // once they run no query or mutation) so their clients reconnect
+    // elsewhere, then every live stream ends, which ends the SSE responses.
+    webSockets.drain();
+    await live.close();
+    log.info({ signal, inFlight: inFlight(), webSockets: webSockets.connections() }, 'shutting down: finishing requests in flight');
     const deadline = performance.now() + config.shutdownTimeoutMs;
     // The quiet period starts at the signal, and counts only in short steps:
     // an event loop that stalls (the signal and a backlog of connections can
@@ -112,16 +125,16 @@ async function main(): Promise<void> {
     while (quiet < QUIET_MS && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       const now = performance.now();
-      quiet = frontDoor.inFlight() > 0 || lastActivity() > checked ? 0 : quiet + Math.min(now - checked, 50);
+      quiet = inFlight() > 0 || lastActivity() > checked ? 0 : quiet + Math.min(now - checked, 50);
       checked = now;
     }
-    const clean = frontDoor.inFlight() === 0;
+    const clean = inFlight() === 0;
     server.close();
     server.closeAllConnections();
     metricsServer?.close();
     await database.close().catch((error: unknown) => log.error({ err: error }, 'closing the database failed'));
     if (clean) log.info('stopped');
-    else log.error({ inFlight: frontDoor.inFlight() }, 'shutdown deadline passed with requests in flight');
+    else log.error({ inFlight: inFlight() }, 'shutdown deadline passed with requests in flight');
     process.exit(clean ? 0 : 1);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

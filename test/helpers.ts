@@ -4,6 +4,8 @@ import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/client.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { createApp, type App } from '../src/http/app.ts';
+import { createLiveStatusChanges, type LiveStatusChanges } from '../src/domain/live.ts';
+import { createLogger } from '../src/logger.ts';
 
 /** The database under test: the server in DATABASE_URL, else a private in-memory PGlite. */
 export function testTarget(): DatabaseTarget {
@@ -31,6 +33,8 @@ export interface Tenant {
 export interface TestApp {
   db: Database;
   yoga: App;
+  /** The file's live status changes (one LISTEN), which `yoga` serves subscriptions from. */
+  live: LiveStatusChanges;
   /** Sends one GraphQL operation as a client would, through yoga.fetch. */
   gql<Data = any>(query: string, options?: { key?: string | null; variables?: Record<string, unknown>; operationName?: string }): Promise<GraphQLResponse<Data>>;
   /** Runs `fn` and returns how many SQL statements it sent, with its result. */
@@ -57,13 +61,18 @@ export async function setupTestApp(): Promise<TestApp> {
   });
   const db = handle.db;
   // Queries compile at first sight, so every test also checks the compiled path.
-  const yoga = createApp({ db, compileQueries: { after: 0 } });
-  afterAll(() => handle.close());
+  const live = createLiveStatusChanges({ db, listen: handle.listen, log: createLogger('silent') });
+  const yoga = createApp({ db, compileQueries: { after: 0 }, live });
+  afterAll(async () => {
+    await live.close();
+    await handle.close();
+  });
 
   let tenants = 0;
   return {
     db,
     yoga,
+    live,
     async gql(query, { key, variables, operationName } = {}) {
       const response = await yoga.fetch('http://test/graphql', {
         method: 'POST',

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterAll } from 'vitest';
 
 /** A request as a test sends it over a real socket. */
@@ -23,8 +24,12 @@ const servers: Server[] = [];
 afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))));
 
 /** Serves a node:http listener on a free port of 127.0.0.1 for the rest of the file; returns its base URL. */
-export async function serve(listener: (request: IncomingMessage, response: ServerResponse) => void): Promise<string> {
+export async function serve(
+  listener: (request: IncomingMessage, response: ServerResponse) => void,
+  upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+): Promise<string> {
   const server = createServer(listener);
+  if (upgrade) server.on('upgrade', upgrade);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Viewer } from './auth.ts';
+import type { LiveStatusChanges } from './live.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 
 /**
@@ -19,8 +20,10 @@ export interface Scope {
    * a child logger per request cost more than most requests ever log.
    */
   log: Logger;
+  /** The process's live status changes, for subscriptions; null where the app has none. */
+  live: LiveStatusChanges | null;
 }
 
-export function createScope(db: Database, viewer: Viewer | null, requestId: string, log: Logger): Scope {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log };
+export function createScope(db: Database, viewer: Viewer | null, requestId: string, log: Logger, live: LiveStatusChanges | null = null): Scope {
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log, live };
 }

@@ -80,6 +80,11 @@ builder.mutationType({
     'Every write; each needs an ADMIN key. Expected failures (FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT, CONFLICT) come back in the payload as userErrors and change nothing.',
 });
 
+builder.subscriptionType({
+  description:
+    "Live events, over GraphQL over SSE (Accept: text/event-stream) or WebSocket (graphql-ws protocol). Authenticated and scoped like queries: only the caller's account's events.",
+});
+
 builder.scalarType('DateTime', {
   description: 'An instant as an RFC 3339 string in UTC with millisecond precision, e.g. 2026-11-28T18:00:00.000Z.',
   serialize: (value) => isoString(value),

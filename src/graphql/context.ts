@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Viewer } from '../domain/auth.ts';
 import type { Scope } from '../domain/scope.ts';
 
@@ -15,4 +15,10 @@ export function unauthenticated(): GraphQLError {
 export function viewerOf(ctx: Context): Viewer {
   if (!ctx.viewer) throw unauthenticated();
   return ctx.viewer;
+}
+
+/** What onExecute and onSubscribe both offer, for a check that stops either. */
+export interface GatedOperation<Ctx = Context> {
+  args: { document: DocumentNode; operationName?: string | null; contextValue: Ctx; schema: GraphQLSchema; variableValues?: Record<string, unknown> | null };
+  setResultAndStopExecution(result: ExecutionResult): void;
 }

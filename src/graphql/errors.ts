@@ -8,3 +8,8 @@ export function errorAt(at: GraphQLError | undefined, message: string, extension
 export function withExtensions(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
   return errorAt(error, error.message, { ...error.extensions, ...extensions }, error.originalError);
 }
+
+/** An id that names nothing of the caller's (malformed, unknown, of another type or another account's): the answer never tells which. */
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
+}

@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.ts';
+import type { GatedOperation } from './context.ts';
 import { operationParts, PerOperation } from './document.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/pagination.ts';
 
@@ -39,6 +40,10 @@ export function useOperationLimits(limits: Limits): OperationLimits {
     onReject: [(_: unknown, error: GraphQLError) => void Object.assign(error.extensions, { code, limit, http: { status: 400 } })],
   });
   const objectLimitError = objectLimit(limits.objects);
+  const checkObjects = ({ args, setResultAndStopExecution }: GatedOperation<unknown>) => {
+    const error = objectLimitError(args.schema, args.document, args.operationName ?? null, args.variableValues ?? {});
+    if (error) setResultAndStopExecution({ errors: [error] });
+  };
   const plugins: Plugin[] = [
     EnvelopArmorPlugin({
       maxDepth: { enabled: true, n: limits.depth, ignoreIntrospection: true, flattenFragments: true, ...rejectAs('MAX_DEPTH_EXCEEDED', limits.depth) },
@@ -49,12 +54,8 @@ export function useOperationLimits(limits: Limits): OperationLimits {
       costLimit: { enabled: false },
       blockFieldSuggestion: { enabled: true },
     }),
-    {
-      onExecute({ args, setResultAndStopExecution }) {
-        const error = objectLimitError(args.schema, args.document, args.operationName ?? null, args.variableValues ?? {});
-        if (error) setResultAndStopExecution({ errors: [error] });
-      },
-    } satisfies Plugin,
+    // Subscriptions are set up by `subscribe`, not `execute`: both are checked.
+    { onExecute: checkObjects, onSubscribe: checkObjects } satisfies Plugin,
     useRequestParsing(limits.bodyBytes),
   ];
   return { plugins, objectLimitError };

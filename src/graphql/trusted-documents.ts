@@ -102,21 +102,37 @@ export function useTrustedDocuments(documents: TrustedDocuments): Plugin {
     extractPersistedOperationId: (params, request) =>
       documentIdOf(request.method === 'GET' ? { ...params, documentId: new URL(request.url).searchParams.get('documentId') } : params),
     getPersistedOperation: (id) => documents.get(id) ?? null,
-    customErrors: {
-      persistedQueryOnly: () =>
-        new GraphQLError('This server runs trusted documents only: send the id of a document it was deployed with in `documentId`, not a query.', {
-          extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
-        }),
-      keyNotFound: () =>
-        new GraphQLError('Send the id of a trusted document in `documentId` (or `extensions.persistedQuery.sha256Hash`).', {
-          extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 404 } },
-        }),
-      notFound: () =>
-        new GraphQLError('No trusted document has this id: the client was built with operations this server was not deployed with.', {
-          extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 404 } },
-        }),
-    },
+    customErrors: refusals,
   }) as Plugin;
+}
+
+/** Why a request does not run under trusted documents: the same errors on every path. */
+const refusals = {
+  persistedQueryOnly: () =>
+    new GraphQLError('This server runs trusted documents only: send the id of a document it was deployed with in `documentId`, not a query.', {
+      extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+    }),
+  keyNotFound: () =>
+    new GraphQLError('Send the id of a trusted document in `documentId` (or `extensions.persistedQuery.sha256Hash`).', {
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 404 } },
+    }),
+  notFound: () =>
+    new GraphQLError('No trusted document has this id: the client was built with operations this server was not deployed with.', {
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 404 } },
+    }),
+};
+
+/**
+ * The text an operation outside yoga's HTTP pipeline runs (the WebSocket's),
+ * by the rule yoga's plugin applies: with a manifest, only a document it
+ * names by id; without one, the operation's own text.
+ */
+export function operationText(documents: TrustedDocuments | null, params: RequestParams): string | GraphQLError {
+  if (!documents) return typeof params.query === 'string' ? params.query : refusals.keyNotFound();
+  if (params.query != null) return refusals.persistedQueryOnly();
+  const id = documentIdOf(params);
+  if (id === null) return refusals.keyNotFound();
+  return documents.get(id) ?? refusals.notFound();
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

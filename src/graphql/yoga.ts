@@ -3,10 +3,10 @@ import type { CORSOptions } from '@whatwg-node/server';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type SelectionSetNode } from 'graphql';
-import { createYoga, type LandingPageRenderer, type Plugin } from 'graphql-yoga';
+import { createYoga, isAsyncIterable, type LandingPageRenderer, type Plugin } from 'graphql-yoga';
 import { useCompiledQueries, type AppParts, type CompileOptions } from './compiled-queries.ts';
 import type { HttpOptions, Limits } from '../config.ts';
-import { unauthenticated, type Context } from './context.ts';
+import { unauthenticated, type Context, type GatedOperation } from './context.ts';
 import { isReady, type Database } from '../db/client.ts';
 import { createDocumentCache, operationParts } from './document.ts';
 import { errorAt } from './errors.ts';
@@ -81,7 +81,8 @@ export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor
     // Our own request parsing (limits.ts) enforces the body limit, with an error naming it.
     maxRequestBodySize: false,
     cors,
-    context: (initial) => context(initial.request, initial as { req?: IncomingMessage }),
+    // An operation over a WebSocket (ws.ts) brings the scope it was given; a request over HTTP builds its own.
+    context: (initial) => (initial as { scope?: Promise<Context> }).scope ?? context(initial.request, initial as { req?: IncomingMessage }),
     // A trusted document is named by `documentId` (GraphQL over HTTP's persisted documents).
     extraParamNames: trustedDocuments ? ['documentId'] : [],
     plugins: [
@@ -154,14 +155,15 @@ function readyWithin(db: Database, ms: number): Promise<boolean> {
  * __schema, __type or __typename.
  */
 function useAuthenticationGate(): Plugin<Context> {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      if (args.contextValue.viewer) return;
-      if (isPureIntrospection(args.document, args.operationName ?? null)) return;
-      setResultAndStopExecution({ errors: [unauthenticated()] });
-    },
+  const gate = ({ args, setResultAndStopExecution }: GatedOperation) => {
+    if (args.contextValue.viewer) return;
+    if (isPureIntrospection(args.document, args.operationName ?? null)) return;
+    setResultAndStopExecution({ errors: [unauthenticated()] });
   };
+  // Subscriptions are set up by `subscribe`, not `execute`: both are gated.
+  return { onExecute: gate, onSubscribe: gate };
 }
+
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
 
@@ -195,18 +197,40 @@ function isPureIntrospection(document: DocumentNode, operationName: string | nul
  * raise on purpose (GraphQLError with a code) pass through.
  */
 function useUnexpectedErrors(): Plugin<Context> {
+  const masked = (context: Context, result: ExecutionResult): ExecutionResult | null => {
+    if (!result.errors?.length) return null;
+    const errors = result.errors.map((error) => {
+      const cause = error.originalError;
+      const isUnexpected = cause && !(cause instanceof GraphQLError);
+      return isUnexpected ? unexpected(context.log, context.requestId, cause, error.path?.join('.') ?? 'execution', error) : error;
+    });
+    return { ...result, errors };
+  };
   return {
     onExecute({ args }) {
-      const { requestId, log } = args.contextValue;
       return {
         onExecuteDone({ result, setResult }) {
-          if (!('errors' in result) || !result.errors?.length) return;
-          const errors = result.errors.map((error) => {
-            const cause = error.originalError;
-            const isUnexpected = cause && !(cause instanceof GraphQLError);
-            return isUnexpected ? unexpected(log, requestId, cause, error.path?.join('.') ?? 'execution', error) : error;
-          });
-          setResult({ ...(result as ExecutionResult), errors });
+          if (!('errors' in result)) return;
+          const replaced = masked(args.contextValue, result as ExecutionResult);
+          if (replaced) setResult(replaced);
+        },
+      };
+    },
+    // A subscription's setup (its single result) and each of its events.
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (!isAsyncIterable(result)) {
+            const replaced = masked(args.contextValue, result);
+            if (replaced) setResult(replaced);
+            return;
+          }
+          return {
+            onNext({ result: event, setResult: setEvent }) {
+              const replaced = masked(args.contextValue, event);
+              if (replaced) setEvent(replaced);
+            },
+          };
         },
       };
     },

@@ -6,7 +6,9 @@ import { createScope, type Scope } from '../domain/scope.ts';
 import type { CompileOptions } from '../graphql/compiled-queries.ts';
 import type { Context } from '../graphql/context.ts';
 import type { TrustedDocuments } from '../graphql/trusted-documents.ts';
+import { createWebSockets } from '../graphql/ws.ts';
 import { createGraphQL } from '../graphql/yoga.ts';
+import type { LiveStatusChanges } from '../domain/live.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { createRest, type RestOptions } from '../rest/router.ts';
 import { tooLarge } from '../rest/status.ts';
@@ -53,6 +55,8 @@ export interface AppOptions {
   databaseStats?: () => DatabaseStats;
   /** Run only these documents, named by id (TRUSTED_DOCUMENTS); null: any operation. */
   trustedDocuments?: TrustedDocuments | null;
+  /** The process's live status changes (domain/live.ts), for Subscription.modelStatusChanged; null: subscribing answers UNAVAILABLE. */
+  live?: LiveStatusChanges | null;
 }
 
 /**
@@ -77,6 +81,7 @@ export function createApp({
   serveMetrics = true,
   databaseStats,
   trustedDocuments = null,
+  live = null,
 }: AppOptions) {
   const authenticate = createAuthenticator(db, { ...auth, oidc, log });
   /**
@@ -91,10 +96,10 @@ export function createApp({
       viewer = authenticate(authorization, requestId);
       if (request) request[IDENTITY] = viewer;
     }
-    return createScope(db, await viewer, requestId, log);
+    return createScope(db, await viewer, requestId, log, live);
   };
   const requests = createRequestLog(log);
-  const metrics = recordMetrics ? createMetrics(databaseStats) : null;
+  const metrics = recordMetrics ? createMetrics(databaseStats, live ? live.subscribers : null) : null;
   const cors = {
     origin: http.corsOrigins.includes('*') ? '*' : http.corsOrigins,
     allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'],
@@ -114,6 +119,7 @@ export function createApp({
     plugins: [...plugins, requests.plugin, ...(metrics ? [metrics.plugin] : [])],
     ran: (document, operationName, path) => metrics?.operation(document, operationName, path),
   });
+  const webSockets = createWebSockets({ yoga, log, scopeFor, trustedDocuments, requests, metrics, maxPayload: limits.bodyBytes });
   const rest = createRest({
     log,
     cors,
@@ -141,7 +147,7 @@ export function createApp({
     metrics,
     serveMetrics,
     bodyBytes: limits.bodyBytes,
-    graphql: { endpoint: yoga.graphqlEndpoint, fastPath, yoga },
+    graphql: { endpoint: yoga.graphqlEndpoint, fastPath, yoga, upgrade: webSockets.upgrade },
     rest,
     restFastPath: direct ? createRestFastPath({ rest, cors, scopeFor }) : null,
     restTooLarge: (response: ServerResponse) => {
@@ -151,7 +157,7 @@ export function createApp({
       response.end(JSON.stringify(error.body));
     },
   });
-  return Object.assign(yoga, { listener: frontDoor.listener, frontDoor, rest, metrics });
+  return Object.assign(yoga, { listener: frontDoor.listener, frontDoor, rest, metrics, webSockets, live });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -22,6 +22,8 @@ export interface FrontDoorParts {
     /** Compiled queries straight from node:http; null: everything goes to yoga. */
     fastPath: FastPath | null;
     yoga: NodeListener;
+    /** GraphQL over WebSocket (graphql/ws.ts): takes over an upgrade of the endpoint; null: none served. */
+    upgrade: ((request: IncomingMessage, socket: Duplex, head: Buffer) => void) | null;
   };
   rest: NodeListener;
   /** The REST reads straight from node:http; null: everything goes to fets. */
@@ -34,6 +36,12 @@ export interface FrontDoor {
   listener: NodeListener;
   /** node:http's 'clientError': a request too malformed to reach `listener` still gets an id, a JSON answer, a log line and a count. */
   clientError(error: Error & { code?: string }, socket: Duplex): void;
+  /**
+   * node:http's 'upgrade': a WebSocket of the GraphQL endpoint goes to its
+   * server; anything else is refused. Each gets a request id, a log line and
+   * metrics when its socket closes (status 101 once upgraded).
+   */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** From now on every answer says `Connection: close`. */
   drain(): void;
   inFlight(): number;
@@ -91,6 +99,29 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
     return parts.graphql.yoga(request, response);
   };
 
+  const upgrade: FrontDoor['upgrade'] = (request, socket, head) => {
+    const entry = requests.begin(request);
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const route = routeOf(path, parts.graphql.endpoint);
+    const method = request.method ?? 'GET';
+    const isWebSocket = request.headers.upgrade?.toLowerCase() === 'websocket';
+    const status = draining ? 503 : route !== parts.graphql.endpoint || !parts.graphql.upgrade ? 404 : !isWebSocket ? 400 : 101;
+    socket.once('close', () => {
+      requests.end(entry, method, path, status);
+      metrics?.request(route, method, status, (performance.now() - entry.started) / 1000);
+    });
+    if (status === 101) return parts.graphql.upgrade!(request, socket, head);
+    const body = JSON.stringify({
+      errors: [{ message: refusedUpgrade[status], extensions: { code: status === 503 ? 'UNAVAILABLE' : 'BAD_REQUEST', requestId: entry.id } }],
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-request-id: ${entry.id}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  };
+
   const clientError: FrontDoor['clientError'] = (error, socket) => {
     if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
@@ -110,6 +141,7 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
 
   return {
     listener,
+    upgrade,
     clientError,
     drain: () => void (draining = true),
     inFlight: () => inFlight,
@@ -157,6 +189,12 @@ export async function serveMetrics(metrics: Metrics, response: ServerResponse) {
   response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
   response.end(body);
 }
+
+const refusedUpgrade: Record<number, string> = {
+  400: `Only WebSocket upgrades are served.`,
+  404: 'WebSockets are served only at the GraphQL endpoint.',
+  503: 'The server is shutting down: connect again.',
+};
 
 const FIXED = new Set(['/openapi.json', '/docs', '/metrics', '/health', '/ready']);
 

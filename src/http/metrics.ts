@@ -1,11 +1,12 @@
 import type { DocumentNode } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
 import { operationParts, PerOperation } from '../graphql/document.ts';
 import type { DatabaseStats } from '../db/client.ts';
 import { collectProcessMetrics } from './process-metrics.ts';
 
-export type GraphQLPath = 'fast' | 'yoga';
+/** Which path ran an operation: fast (compiled, straight from node:http), yoga (HTTP and SSE), ws (WebSocket). */
+export type GraphQLPath = 'fast' | 'yoga' | 'ws';
 
 /**
  * The process's Prometheus metrics (prom-client), one registry per app: every
@@ -21,6 +22,8 @@ export interface Metrics {
   operation(document: DocumentNode, operationName: string | null, path: GraphQLPath): void;
   /** An error reached a client: GraphQL's `extensions.code`, or REST's google.rpc code name. */
   error(surface: 'graphql' | 'rest', code: string): void;
+  /** Counts the errors of one GraphQL result (the WebSocket's results, which yoga's result processing never sees). */
+  countErrors(result: { errors?: readonly { extensions?: Record<string, unknown> }[] }): void;
   /** Yoga's part: operations it runs and the errors of its results. */
   plugin: Plugin;
   /** The exposition text and its content type. */
@@ -31,7 +34,7 @@ export interface Metrics {
 const MAX_OPERATION_NAMES = 500;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-export function createMetrics(database: () => DatabaseStats | null = () => null): Metrics {
+export function createMetrics(database: () => DatabaseStats | null = () => null, liveSubscribers: (() => number) | null = null): Metrics {
   const registry = new Registry();
   collectProcessMetrics(registry);
   const requests = new Counter({
@@ -93,6 +96,17 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
     },
   });
 
+  if (liveSubscribers) {
+    new Gauge({
+      name: 'live_subscribers',
+      help: 'Subscribers of live status changes now connected to this process (SSE and WebSocket).',
+      registers: [registry],
+      collect() {
+        this.set(liveSubscribers());
+      },
+    });
+  }
+
   const names = new Set<string>();
   type OperationCount = { labels: LabelValues<'operation_name' | 'operation_type' | 'path'>; n: number };
   /** One count per series (at most MAX_OPERATION_NAMES names), however many documents share it. */
@@ -104,6 +118,9 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
     return counted;
   };
   const operationLabels = new PerOperation<Record<GraphQLPath, OperationCount>>();
+  const countErrors = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => {
+    for (const error of result.errors ?? []) errors.inc({ surface: 'graphql', code: String(error.extensions?.code ?? 'BAD_REQUEST') });
+  };
   const operation: Metrics['operation'] = (document, operationName, path) => {
     let counts = operationLabels.get(document, operationName);
     if (!counts) {
@@ -112,7 +129,7 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
       if (!names.has(name) && names.size >= MAX_OPERATION_NAMES) name = 'other';
       names.add(name);
       const labels = (path: GraphQLPath) => ({ operation_name: name, operation_type: operation?.operation ?? 'unknown', path });
-      counts = operationLabels.set(document, operationName, { fast: countOf(labels('fast')), yoga: countOf(labels('yoga')) });
+      counts = operationLabels.set(document, operationName, { fast: countOf(labels('fast')), yoga: countOf(labels('yoga')), ws: countOf(labels('ws')) });
     }
     counts[path].n++;
   };
@@ -124,13 +141,21 @@ export function createMetrics(database: () => DatabaseStats | null = () => null)
     error: (surface, code) => errors.inc({ surface, code }),
     plugin: {
       onExecute({ args }) {
-        operation(args.document, args.operationName ?? null, 'yoga');
+        operation(args.document, args.operationName ?? null, pathOf(args.contextValue));
+      },
+      onSubscribe({ args }) {
+        operation(args.document, args.operationName ?? null, pathOf(args.contextValue));
+        // The setup's single result is counted where every result is (onResultProcess, or the WebSocket's own); the events here.
+        return {
+          onSubscribeResult: ({ result }) => (isAsyncIterable(result) ? { onNext: ({ result: event }) => countErrors(event) } : undefined),
+        };
       },
       onResultProcess({ result }) {
         if (Array.isArray(result) || !('errors' in result)) return;
-        for (const error of result.errors ?? []) errors.inc({ surface: 'graphql', code: String(error.extensions?.code ?? 'BAD_REQUEST') });
+        countErrors(result);
       },
     },
+    countErrors,
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }
@@ -172,3 +197,6 @@ function recordedRequests(requests: Counter<'route' | 'method' | 'status'>, dura
     flush: () => series.forEach(handOver),
   };
 }
+
+/** The WebSocket server marks the context of its operations (graphql/ws.ts); everything else yoga runs came over HTTP. */
+const pathOf = (context: unknown): GraphQLPath => ((context as { transport?: string }).transport === 'ws' ? 'ws' : 'yoga');

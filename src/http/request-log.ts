@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { withExtensions } from '../graphql/errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -28,6 +28,8 @@ export interface RequestLog {
   idOf(request: Request): string;
   /** The id of the node:http request behind a server context (fets, yoga), or a new one without it. */
   idOfContext(serverContext: { req?: IncomingMessage }): string;
+  /** Begins the entry of an operation that is not an HTTP request of its own (one over a WebSocket). */
+  open(): RequestEntry;
   /** Its one log line, when it has ended. */
   end(entry: RequestEntry, method: string, path: string, status: number): void;
 }
@@ -58,9 +60,22 @@ export function createRequestLog(log: Logger): RequestLog {
     onResultProcess({ request, result, setResult }) {
       const id = entries.get(request)?.id;
       if (!id || Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
-      // Every error has a code: ours and yoga's do; the rest (e.g. the CSRF check) are bad requests.
-      const annotate = (error: GraphQLError) => withExtensions(error, { code: error.extensions?.code ?? 'BAD_REQUEST', requestId: id });
-      setResult({ ...result, errors: result.errors.map((error) => annotate(error as GraphQLError)) });
+      setResult({ ...result, errors: withRequestId(result.errors as readonly GraphQLError[], id) });
+    },
+    // The events of a subscription (SSE or WebSocket) never reach onResultProcess one by one.
+    onSubscribe({ args }) {
+      const id = (args.contextValue as { requestId?: string }).requestId;
+      if (!id) return;
+      return {
+        onSubscribeResult: ({ result }) =>
+          isAsyncIterable(result)
+            ? {
+                onNext({ result: event, setResult }) {
+                  if (event.errors?.length) setResult({ ...event, errors: withRequestId(event.errors, id) });
+                },
+              }
+            : undefined,
+      };
     },
     onResponse({ request, response }) {
       const entry = entries.get(request);
@@ -72,8 +87,14 @@ export function createRequestLog(log: Logger): RequestLog {
   return {
     plugin,
     begin: (request) => ((request as WithEntry)[ENTRY] = newEntry(true)),
+    open: () => newEntry(true),
     idOf: (request) => (entries.get(request) ?? begin(request)).id,
     idOfContext: (serverContext) => (serverContext.req as WithEntry | undefined)?.[ENTRY]?.id ?? randomUUID(),
     end,
   };
+}
+
+/** Every error of a response carries its request id and a code: ours and yoga's have one; the rest (e.g. the CSRF check) are bad requests. */
+export function withRequestId(errors: readonly GraphQLError[], requestId: string): GraphQLError[] {
+  return errors.map((error) => withExtensions(error, { code: error.extensions?.code ?? 'BAD_REQUEST', requestId }));
 }

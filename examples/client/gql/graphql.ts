@@ -348,6 +348,19 @@ export type SetModelStatusPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Live events, over GraphQL over SSE (Accept: text/event-stream) or WebSocket (graphql-ws protocol). Authenticated and scoped like queries: only the caller's account's events. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The workspace's model status changes as they commit, in commit order, whoever made them (GraphQL, REST, bulk, the catalog sync) and on whichever server process. A write that leaves a status as it was sends nothing. A subscriber that falls more than 1,000 events behind gets one SUBSCRIPTION_LAGGED error and the stream ends: read the state again and resubscribe. */
+  modelStatusChanged: ModelStatusChange;
+};
+
+
+/** Live events, over GraphQL over SSE (Accept: text/event-stream) or WebSocket (graphql-ws protocol). Authenticated and scoped like queries: only the caller's account's events. */
+export type SubscriptionModelStatusChangedArgs = {
+  workspaceId: Scalars['ID']['input'];
+};
+
 /** An expected failure of a mutation. When a payload holds one, its object is null and nothing was changed. */
 export type UserError = {
   __typename?: 'UserError';

@@ -2,6 +2,7 @@ import { builder } from '../builder.ts';
 import './errors.ts';
 import './history.ts';
 import './label.ts';
+import './live.ts';
 import './model.ts';
 import './node.ts';
 import './viewer.ts';
