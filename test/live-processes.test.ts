@@ -48,7 +48,9 @@ describe.skipIf(target.kind !== 'postgres')('live updates across two server proc
     owner = await createLiveTenant(database.url, 'Live owner');
     other = await createLiveTenant(database.url, 'Live other');
     expect(owner.modelIds.length).toBeGreaterThanOrEqual(15);
-    [a, b] = await Promise.all([startLiveServer(database.url), startLiveServer(database.url)]);
+    // Pooled connections idle for 1 s close: the pool grows under the changes, and its sockets are handles too.
+    const env = { DATABASE_IDLE_TIMEOUT: '1' };
+    [a, b] = await Promise.all([startLiveServer(database.url, env), startLiveServer(database.url, env)]);
   });
 
   afterAll(async () => {
