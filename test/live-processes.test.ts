@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Percentile of sorted values (nearest rank). */
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-describe.skipIf(target.kind !== 'postgres')('live updates across two server processes on one PostgreSQL database', () => {
+describe.skipIf(target.kind !== 'postgres')('live updates across two server processes on one PostgreSQL database (skipped on PGlite: one process only)', () => {
   let database: { url: string; drop(): Promise<void> };
   let a: LiveServer;
   let b: LiveServer;

@@ -33,7 +33,7 @@ async function soon<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T>
   }
 }
 
-describe.skipIf(testTarget().kind !== 'postgres')('live updates through a PostgreSQL restart (a private cluster)', () => {
+describe.skipIf(testTarget().kind !== 'postgres')('live updates through a PostgreSQL restart (a private cluster; skipped on PGlite: no server to restart)', () => {
   let cluster: PgCluster;
   let databaseUrl: string;
   let owner: LiveTenant;
