@@ -2,18 +2,24 @@
  * The fan-out scenario of `npm run bench` (BENCH_SCENARIOS name "fan-out"):
  * two processes of our production build on the bench's database, N open
  * subscriptions to one workspace's status changes (GraphQL over SSE and
- * graphql-ws, half each, spread over both processes), M changes made with
- * setModelStatus on both processes at once. It reports absolute figures, not
- * ratios (no baseline serves subscriptions):
- * - delivery latency, from just before each mutation is sent, and from the
- *   change's `at` (its transaction's time in PostgreSQL), to its receipt at
- *   each subscriber: p50, p99, max over every (change, subscriber);
+ * graphql-ws, half each, spread over both processes), and changes made with
+ * setModelStatus on both processes, in two phases: K changes one at a time
+ * (each sent once everyone has the previous one: the cost of fanning one
+ * change out), then M changes in a burst (ten models at once, each model's
+ * changes back to back: the processes saturated). It reports absolute
+ * figures, not ratios (no baseline serves subscriptions):
+ * - delivery latency of each phase, from just before each mutation is sent,
+ *   and from the change's `at` (its transaction's time in PostgreSQL), to its
+ *   receipt at each subscriber: p50, p99, max over every (change, subscriber);
  * - memory per open subscription: each process's RSS and heap (after a full
  *   garbage collection, test/gc-probe.mjs) with its subscriptions open,
  *   minus before they opened, over their number; and the same after they
  *   all closed (back to the baseline or not).
  *
- *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100)
+ *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (M, 100), BENCH_FANOUT_ONE_AT_A_TIME (K, 20)
+ *
+ * The subscribers are this process's clients (test/live-clients.ts), on the
+ * same machine: their own reading of the events is inside the figures.
  */
 import postgres from 'postgres';
 import {
@@ -34,6 +40,7 @@ import { startOurs, type RunningServer } from './servers.ts';
 export const FAN_OUT = 'fan-out';
 export const FAN_OUT_SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS || 1_000);
 export const FAN_OUT_CHANGES = Number(process.env.BENCH_FANOUT_CHANGES || 100);
+export const FAN_OUT_ONE_AT_A_TIME = Number(process.env.BENCH_FANOUT_ONE_AT_A_TIME || 20);
 /** The changes go to this many models at once, each model's one after another (so each is a real change). */
 const MODELS = 10;
 /** Every change must reach every subscriber within this long, or the run reports what is missing. */
@@ -52,25 +59,33 @@ interface Memory {
   afterClose: ServerReading[];
 }
 
-export interface FanOutResult {
-  subscribers: number;
+/** One phase of changes and what the subscribers received of them. */
+export interface FanOutPhase {
   changes: number;
-  processes: number;
   /** Events every subscriber should have received (subscribers × changes), and those that never came. */
   expectedEvents: number;
   missingEvents: number;
-  /** Subscribers that reported an error or a failure (their first one is in `firstFailure`). */
-  failedSubscribers: number;
-  firstFailure: string | null;
   /** From just before the mutation was sent to the event's receipt, in ms. */
   latencyFromSendMs: Percentiles;
   /** From the change's `at` (its transaction's time) to the event's receipt, in ms (1 ms resolution). */
   latencyFromCommitMs: Percentiles;
-  /** Open and primed (every subscriber heard a first change), in ms. */
-  openMs: number;
-  /** All changes made, in ms; and all of them received by everyone, from the first mutation. */
+  /** From the first mutation sent: all changes made, and all of them received by everyone, in ms. */
   changesMs: number;
   deliveredMs: number;
+}
+
+export interface FanOutResult {
+  subscribers: number;
+  processes: number;
+  /** Each change sent once every subscriber has the previous one. */
+  oneAtATime: FanOutPhase;
+  /** Ten models at once, each model's changes back to back. */
+  burst: FanOutPhase;
+  /** Subscribers that reported an error or a failure (their first one is in `firstFailure`). */
+  failedSubscribers: number;
+  firstFailure: string | null;
+  /** Open and primed (every subscriber heard a first change), in ms. */
+  openMs: number;
   /** (with open − before) ÷ subscriptions on that process, averaged over the processes, in bytes. */
   perSubscription: { rssBytes: number; heapBytes: number };
   /** (after close − before), summed over the processes, in bytes: 0 is "back to the baseline". */
@@ -168,23 +183,47 @@ export async function fanOut(databaseUrl: string, data: BenchData, env: Record<s
     const opened = performance.now();
     const withOpen = await readAll(servers);
 
-    // M changes over MODELS models at once; each model's one after another, alternating processes.
-    const sent = new Map<string, number>();
-    const firstSent = performance.now();
-    await Promise.all(
-      measured.map(async (modelId, m) => {
-        for (let k = m; k < FAN_OUT_CHANGES; k += measured.length) {
-          const at = performance.now();
-          sent.set(await flip(servers[k % 2]!, modelId), at);
-        }
-      }),
+    /** Runs `changes` (each flips through `send` and records when it was sent), then waits until everyone has them. */
+    const phase = async (count: number, changes: (send: (server: RunningServer, modelId: string) => Promise<void>) => Promise<void>): Promise<FanOutPhase> => {
+      const sent = new Map<string, number>();
+      const send = async (server: RunningServer, modelId: string) => {
+        const at = performance.now();
+        sent.set(await flip(server, modelId), at);
+      };
+      const heard = (s: Subscriber) => s.events.filter((e) => sent.has(e.requestId ?? '')).length;
+      const first = performance.now();
+      await changes(send);
+      const changed = performance.now();
+      await until(() => crowd.every((s) => heard(s) >= count), DELIVERY_TIMEOUT_MS);
+      const delivered = performance.now();
+      const events = crowd.flatMap((s) => s.events.filter((e) => sent.has(e.requestId ?? '')));
+      return {
+        changes: count,
+        expectedEvents: crowd.length * count,
+        missingEvents: crowd.length * count - events.length,
+        latencyFromSendMs: percentiles(events.map((e) => e.receivedAt - sent.get(e.requestId!)!)),
+        latencyFromCommitMs: percentiles(events.map((e) => performance.timeOrigin + e.receivedAt - Date.parse(e.at))),
+        changesMs: Math.round(changed - first),
+        deliveredMs: Math.round(delivered - first),
+      };
+    };
+    // K changes, each once everyone has the one before, alternating processes and models.
+    const oneAtATime = await phase(FAN_OUT_ONE_AT_A_TIME, async (send) => {
+      for (let k = 0; k < FAN_OUT_ONE_AT_A_TIME; k++) {
+        const events = crowd.map((s) => s.events.length);
+        await send(servers[k % 2]!, measured[k % measured.length]!);
+        await until(() => crowd.every((s, i) => s.events.length > events[i]!), DELIVERY_TIMEOUT_MS);
+      }
+    });
+    // M changes over the models at once; each model's one after another, alternating processes.
+    const burst = await phase(FAN_OUT_CHANGES, (send) =>
+      Promise.all(
+        measured.map(async (modelId, m) => {
+          for (let k = m; k < FAN_OUT_CHANGES; k += measured.length) await send(servers[k % 2]!, modelId);
+        }),
+      ).then(() => {}),
     );
-    const changed = performance.now();
-    const heard = (s: Subscriber) => s.events.filter((e) => sent.has(e.requestId ?? '')).length;
-    await until(() => crowd.every((s) => heard(s) >= FAN_OUT_CHANGES), DELIVERY_TIMEOUT_MS);
-    const delivered = performance.now();
 
-    const events = crowd.flatMap((s) => s.events.filter((e) => sent.has(e.requestId ?? '')));
     const failed = crowd.filter((s) => s.errors.length > 0 || s.failures.length > 0);
     crowd.forEach((s) => s.close());
     subscribers.length = 0;
@@ -197,17 +236,12 @@ export async function fanOut(databaseUrl: string, data: BenchData, env: Record<s
     const above = (pick: (r: ServerReading) => number) => servers.reduce((sum, _, i) => sum + pick(afterClose[i]!) - pick(before[i]!), 0);
     return {
       subscribers: FAN_OUT_SUBSCRIBERS,
-      changes: FAN_OUT_CHANGES,
       processes: servers.length,
-      expectedEvents: FAN_OUT_SUBSCRIBERS * FAN_OUT_CHANGES,
-      missingEvents: FAN_OUT_SUBSCRIBERS * FAN_OUT_CHANGES - events.length,
+      oneAtATime,
+      burst,
       failedSubscribers: failed.length,
       firstFailure: failed[0] ? JSON.stringify({ transport: failed[0].transport, errors: failed[0].errors, failures: failed[0].failures }).slice(0, 500) : null,
-      latencyFromSendMs: percentiles(events.map((e) => e.receivedAt - sent.get(e.requestId!)!)),
-      latencyFromCommitMs: percentiles(events.map((e) => performance.timeOrigin + e.receivedAt - Date.parse(e.at))),
       openMs: Math.round(opened - started),
-      changesMs: Math.round(changed - firstSent),
-      deliveredMs: Math.round(delivered - firstSent),
       perSubscription: { rssBytes: mean((r) => r.rssBytes), heapBytes: mean((r) => r.heapUsedBytes) },
       afterCloseAboveBaseline: { rssBytes: above((r) => r.rssBytes), heapBytes: above((r) => r.heapUsedBytes), handles: above((r) => r.handles) },
       memory: { before, withOpen, afterClose },
@@ -222,11 +256,18 @@ export async function fanOut(databaseUrl: string, data: BenchData, env: Record<s
 export function describeFanOut(result: FanOutResult): string[] {
   const kb = (bytes: number) => `${Math.round(bytes / 102.4) / 10} KB`;
   const mb = (bytes: number) => `${Math.round(bytes / 104_857.6) / 10} MB`;
-  const { latencyFromSendMs: send, latencyFromCommitMs: commit } = result;
+  const latency = (name: string, phase: FanOutPhase) => {
+    const { latencyFromSendMs: send, latencyFromCommitMs: commit } = phase;
+    return [
+      `  ${name}: ${phase.changes} changes, ${phase.expectedEvents - phase.missingEvents}/${phase.expectedEvents} events received, all within ${phase.deliveredMs} ms of the first mutation (the changes took ${phase.changesMs} ms)`,
+      `    latency from the mutation sent: p50 ${send.p50} ms, p99 ${send.p99} ms, max ${send.max} ms; from the change's commit (at): p50 ${commit.p50} ms, p99 ${commit.p99} ms, max ${commit.max} ms`,
+    ];
+  };
   return [
-    `Fan-out: ${result.subscribers} subscriptions (SSE and graphql-ws, half each) over ${result.processes} processes, ${result.changes} changes on both processes at once:`,
-    `  delivery latency from the mutation sent: p50 ${send.p50} ms, p99 ${send.p99} ms, max ${send.max} ms; from the change's commit (at): p50 ${commit.p50} ms, p99 ${commit.p99} ms, max ${commit.max} ms`,
-    `  ${result.expectedEvents - result.missingEvents}/${result.expectedEvents} events received (all within ${result.deliveredMs} ms of the first mutation; changes made in ${result.changesMs} ms); ${result.failedSubscribers} subscribers with errors${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`,
+    `Fan-out: ${result.subscribers} subscriptions (SSE and graphql-ws, half each) over ${result.processes} processes, opened and live in ${result.openMs} ms; changes made on both processes;`,
+    ...latency('one at a time', result.oneAtATime),
+    ...latency('in a burst (10 models at once)', result.burst),
+    `  ${result.failedSubscribers} subscribers with errors${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`,
     `  memory per open subscription: RSS ${kb(result.perSubscription.rssBytes)}, heap ${kb(result.perSubscription.heapBytes)}; after all closed, above the baseline (both processes): RSS ${mb(result.afterCloseAboveBaseline.rssBytes)}, heap ${mb(result.afterCloseAboveBaseline.heapBytes)}, handles ${result.afterCloseAboveBaseline.handles}`,
   ];
 }

@@ -13,7 +13,7 @@
  *   BENCH_CONNECTIONS (16), BENCH_WARMUP (2 s), BENCH_DURATION (8 s per scenario and server),
  *   BENCH_METRICS_ROUNDS (4 × A B B A, for each comparison of ours with itself),
  *   BENCH_SCENARIOS (names, comma-separated, "fan-out" among them; empty: only the comparisons of ours with itself),
- *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100)
+ *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100 in a burst), BENCH_FANOUT_ONE_AT_A_TIME (20)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
