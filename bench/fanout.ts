@@ -33,6 +33,7 @@ import {
   type ModelStatus,
   type ServerReading,
   type Subscriber,
+  type Transport,
 } from '../test/live-clients.ts';
 import type { BenchData } from './scenarios.ts';
 import { startOurs, type RunningServer } from './servers.ts';
@@ -55,6 +56,8 @@ interface Percentiles {
 interface Memory {
   /** Each process's /metrics after a full garbage collection. */
   before: ServerReading[];
+  /** With the SSE half of the subscriptions open. */
+  withSse: ServerReading[];
   withOpen: ServerReading[];
   afterClose: ServerReading[];
 }
@@ -86,8 +89,8 @@ export interface FanOutResult {
   firstFailure: string | null;
   /** Open and primed (every subscriber heard a first change), in ms. */
   openMs: number;
-  /** (with open − before) ÷ subscriptions on that process, averaged over the processes, in bytes. */
-  perSubscription: { rssBytes: number; heapBytes: number };
+  /** (with open − before) over both processes ÷ subscriptions, in bytes; the heap also per transport (SSE opened first, then WebSocket). */
+  perSubscription: { rssBytes: number; heapBytes: number; sseHeapBytes: number; wsHeapBytes: number };
   /** (after close − before), summed over the processes, in bytes: 0 is "back to the baseline". */
   afterCloseAboveBaseline: { rssBytes: number; heapBytes: number; handles: number };
   memory: Memory;
@@ -150,9 +153,11 @@ export async function fanOut(databaseUrl: string, data: BenchData, env: Record<s
     return requestId;
   };
   const subscribers: Subscriber[] = [];
-  const open = (count: number) =>
+  /** `count` subscribers over `transports` in turn, and over the processes in turn. */
+  const open = (count: number, transports: Transport[]) =>
     Array.from({ length: count }, (_, i) => {
-      const subscriber = subscribe(i % 2 === 0 ? 'sse' : 'ws', { url: url(servers[(i >> 1) % 2]!), key, workspaceId });
+      const server = servers[Math.floor(i / transports.length) % servers.length]!;
+      const subscriber = subscribe(transports[i % transports.length]!, { url: url(server), key, workspaceId });
       subscribers.push(subscriber);
       return subscriber;
     });
@@ -170,7 +175,7 @@ export async function fanOut(databaseUrl: string, data: BenchData, env: Record<s
   try {
     // Warm-up: both transports once on each process, so that "before" has their code loaded.
     const fresh = await Promise.all(servers.map((s) => readServer(s.origin)));
-    const warm = open(4);
+    const warm = open(4, ['sse', 'ws']);
     await prime(warm);
     warm.forEach((s) => s.close());
     subscribers.length = 0;
@@ -178,7 +183,12 @@ export async function fanOut(databaseUrl: string, data: BenchData, env: Record<s
     const before = await readAll(servers);
 
     const started = performance.now();
-    const crowd = open(FAN_OUT_SUBSCRIBERS);
+    // The SSE half first, then the WebSocket half: the memory of each.
+    const sse = open(FAN_OUT_SUBSCRIBERS / 2, ['sse']);
+    await prime(sse);
+    const withSse = await readAll(servers);
+    const ws = open(FAN_OUT_SUBSCRIBERS / 2, ['ws']);
+    const crowd = [...sse, ...ws];
     await prime(crowd);
     const opened = performance.now();
     const withOpen = await readAll(servers);
@@ -230,9 +240,10 @@ export async function fanOut(databaseUrl: string, data: BenchData, env: Record<s
     await settle(servers, before);
     const afterClose = await readAll(servers);
 
-    const perProcess = FAN_OUT_SUBSCRIBERS / servers.length;
-    const mean = (pick: (r: ServerReading) => number) =>
-      Math.round(servers.reduce((sum, _, i) => sum + (pick(withOpen[i]!) - pick(before[i]!)) / perProcess, 0) / servers.length);
+    /** The growth from `from` to `to` over `count` subscriptions, per subscription, over both processes. */
+    const per = (from: ServerReading[], to: ServerReading[], count: number, pick: (r: ServerReading) => number) =>
+      Math.round(servers.reduce((sum, _, i) => sum + pick(to[i]!) - pick(from[i]!), 0) / count);
+    const heap = (r: ServerReading) => r.heapUsedBytes;
     const above = (pick: (r: ServerReading) => number) => servers.reduce((sum, _, i) => sum + pick(afterClose[i]!) - pick(before[i]!), 0);
     return {
       subscribers: FAN_OUT_SUBSCRIBERS,
@@ -242,9 +253,14 @@ export async function fanOut(databaseUrl: string, data: BenchData, env: Record<s
       failedSubscribers: failed.length,
       firstFailure: failed[0] ? JSON.stringify({ transport: failed[0].transport, errors: failed[0].errors, failures: failed[0].failures }).slice(0, 500) : null,
       openMs: Math.round(opened - started),
-      perSubscription: { rssBytes: mean((r) => r.rssBytes), heapBytes: mean((r) => r.heapUsedBytes) },
+      perSubscription: {
+        rssBytes: per(before, withOpen, crowd.length, (r) => r.rssBytes),
+        heapBytes: per(before, withOpen, crowd.length, heap),
+        sseHeapBytes: per(before, withSse, sse.length, heap),
+        wsHeapBytes: per(withSse, withOpen, ws.length, heap),
+      },
       afterCloseAboveBaseline: { rssBytes: above((r) => r.rssBytes), heapBytes: above((r) => r.heapUsedBytes), handles: above((r) => r.handles) },
-      memory: { before, withOpen, afterClose },
+      memory: { before, withSse, withOpen, afterClose },
     };
   } finally {
     subscribers.forEach((s) => s.close());
@@ -268,6 +284,6 @@ export function describeFanOut(result: FanOutResult): string[] {
     ...latency('one at a time', result.oneAtATime),
     ...latency('in a burst (10 models at once)', result.burst),
     `  ${result.failedSubscribers} subscribers with errors${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`,
-    `  memory per open subscription: RSS ${kb(result.perSubscription.rssBytes)}, heap ${kb(result.perSubscription.heapBytes)}; after all closed, above the baseline (both processes): RSS ${mb(result.afterCloseAboveBaseline.rssBytes)}, heap ${mb(result.afterCloseAboveBaseline.heapBytes)}, handles ${result.afterCloseAboveBaseline.handles}`,
+    `  memory per open subscription: RSS ${kb(result.perSubscription.rssBytes)}, heap ${kb(result.perSubscription.heapBytes)} (SSE ${kb(result.perSubscription.sseHeapBytes)}, WebSocket ${kb(result.perSubscription.wsHeapBytes)}); after all closed, above the baseline (both processes): RSS ${mb(result.afterCloseAboveBaseline.rssBytes)}, heap ${mb(result.afterCloseAboveBaseline.heapBytes)}, handles ${result.afterCloseAboveBaseline.handles}`,
   ];
 }
