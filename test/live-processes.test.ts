@@ -9,6 +9,7 @@
  * PostgreSQL only: embedded PGlite is one process (its events never leave it;
  * test/subscriptions.test.ts covers it in process).
  */
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testTarget } from './helpers.ts';
 import { readServer, subscribe, until, type Subscriber, type Transport } from './live-clients.ts';
@@ -20,6 +21,17 @@ const target = testTarget();
 const serverUrl = target.kind === 'postgres' ? target.url : '';
 const ms = (value: number) => Math.round(value);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * This process holds one socket per subscriber (1,000 at once, beside its
+ * own): a soft limit on open files of 1,024, common by default, would fail
+ * them with EMFILE. Read from /proc (Linux), where these tests run.
+ */
+function openFilesLimit(): number {
+  const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const soft = line?.split(/\s{2,}/)[1];
+  return soft === 'unlimited' || soft === undefined ? Number.POSITIVE_INFINITY : Number(soft);
+}
 
 /** Percentile of sorted values (nearest rank). */
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -114,6 +126,7 @@ describe.skipIf(target.kind !== 'postgres')('live updates across two server proc
 
   it('delivers 100 concurrent changes, made on both processes, to each of 1,000 subscribers in commit order, and lets them all go', async () => {
     const SUBSCRIBERS = 1_000;
+    expect(openFilesLimit(), 'raise the limit on open files (ulimit -n) to 4096 or more: this test opens 1,000 sockets at once').toBeGreaterThanOrEqual(SUBSCRIBERS + 500);
     const MODELS = 10;
     const CHANGES_PER_MODEL = 10;
     const primer = owner.modelIds[0]!;
