@@ -1,7 +1,7 @@
 import { afterAll } from 'vitest';
 import { createAccount, createApiKey, type Role } from '../src/domain/auth.ts';
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.ts';
-import { openDatabase, type Database } from '../src/db/client.ts';
+import { openDatabase, type Database, type DatabaseHandle } from '../src/db/client.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { createApp, type App } from '../src/http/app.ts';
 import { createLiveStatusChanges, type LiveStatusChanges } from '../src/domain/live.ts';
@@ -33,6 +33,8 @@ export interface Tenant {
 export interface TestApp {
   db: Database;
   yoga: App;
+  /** LISTEN on the file's database (DatabaseHandle.listen). */
+  listen: DatabaseHandle['listen'];
   /** The file's live status changes (one LISTEN), which `yoga` serves subscriptions from. */
   live: LiveStatusChanges;
   /** Sends one GraphQL operation as a client would, through yoga.fetch. */
@@ -72,6 +74,7 @@ export async function setupTestApp(): Promise<TestApp> {
   return {
     db,
     yoga,
+    listen: handle.listen,
     live,
     async gql(query, { key, variables, operationName } = {}) {
       const response = await yoga.fetch('http://test/graphql', {

@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
+import { and, asc, eq, gt, max, sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '../db/client.ts';
 import { modelRowColumns, models, modelStatusChanges } from '../db/schema.ts';
+import { anyText } from '../db/sql.ts';
 import type { Logger } from '../logger.ts';
 import { parseStatusChangeNotice, STATUS_CHANGES_CHANNEL, type StatusChange, type StatusChangeNotice } from './history.ts';
 
@@ -175,7 +176,7 @@ export function createLiveStatusChanges({ db, listen, log, maxQueued = 1_000, re
     arrived = [];
     if (batch.length === 0 || count === 0) return;
     const seqs = batch.map((notice) => notice.seq);
-    const rows = await withRetries('reading changes', () => changesQuery().where(inArray(modelStatusChanges.seq, seqs)));
+    const rows = await withRetries('reading changes', () => changesQuery().where(seqIn(seqs)));
     if (!rows) return;
     const bySeq = new Map(rows.map(({ change, model }) => [change.seq, { ...change, model }]));
     // Arrival order is commit order; seq order can differ between transactions.
@@ -200,7 +201,7 @@ export function createLiveStatusChanges({ db, listen, log, maxQueued = 1_000, re
       if (workspaceIds.length === 0) return;
       const page = await withRetries('catching up', () =>
         changesQuery()
-          .where(and(gt(modelStatusChanges.seq, after), inArray(modelStatusChanges.workspaceId, workspaceIds)))
+          .where(and(gt(modelStatusChanges.seq, after), anyText(modelStatusChanges.workspaceId, workspaceIds)))
           .orderBy(asc(modelStatusChanges.seq))
           .limit(CATCH_UP_PAGE),
       );
@@ -230,7 +231,7 @@ export function createLiveStatusChanges({ db, listen, log, maxQueued = 1_000, re
   const onListen = () => {
     listens++;
     if (listens === 1) return enqueue(readCursor);
-    log.info({ channel: STATUS_CHANGES_CHANNEL, since: cursor, subscribers: count }, 'live status changes: listening again; catching up');
+    log.info({ channel: STATUS_CHANGES_CHANNEL, since: cursor, subscribers: count }, 'live status changes: resubscribed (LISTEN) after the listening connection came back; catching up');
     enqueue(catchUp);
   };
 
@@ -273,4 +274,13 @@ export function createLiveStatusChanges({ db, listen, log, maxQueued = 1_000, re
       await work;
     },
   };
+}
+
+/**
+ * The changes with these seqs. One array parameter, not one parameter per
+ * seq (inArray): a batch can hold more notices than a statement may have
+ * parameters (65,535) - a catalog sync retiring a model in every workspace.
+ */
+function seqIn(seqs: readonly number[]) {
+  return sql`${modelStatusChanges.seq} = any(${sql.param(seqs.map(String))}::bigint[])`;
 }

@@ -22,8 +22,23 @@ export interface Scope {
   log: Logger;
   /** The process's live status changes, for subscriptions; null where the app has none. */
   live: LiveStatusChanges | null;
+  /**
+   * Whether the request's credentials are still accepted (a revoked key, an
+   * expired token: not). A subscription asks before each event, as a new
+   * request would be asked; cached like every check (auth.ts), so at most one
+   * read per key and second.
+   */
+  stillAuthenticated(): Promise<boolean>;
 }
 
-export function createScope(db: Database, viewer: Viewer | null, requestId: string, log: Logger, live: LiveStatusChanges | null = null): Scope {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log, live };
+/** What a scope is built from besides its viewer: the services of the process and its request's credentials. */
+export interface ScopeParts {
+  db: Database;
+  log: Logger;
+  live: LiveStatusChanges | null;
+  stillAuthenticated(): Promise<boolean>;
+}
+
+export function createScope({ db, log, live, stillAuthenticated }: ScopeParts, viewer: Viewer | null, requestId: string): Scope {
+  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log, live, stillAuthenticated };
 }

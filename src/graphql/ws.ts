@@ -164,7 +164,14 @@ export function createWebSockets({ yoga, log, scopeFor, trustedDocuments, reques
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed.', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
-        const errors = envelope.validate(envelope.schema, document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = envelope.validate(envelope.schema, document);
+        } catch (error) {
+          // graphql-armor's limits throw their refusal from validation.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         if (errors.length > 0) return errors;
         if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
           operation.running = true;

@@ -164,7 +164,6 @@ function useAuthenticationGate(): Plugin<Context> {
   return { onExecute: gate, onSubscribe: gate };
 }
 
-
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
 
 function isPureIntrospection(document: DocumentNode, operationName: string | null): boolean {

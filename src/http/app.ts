@@ -60,10 +60,11 @@ export interface AppOptions {
 }
 
 /**
- * The whole app, with no port: the front door (`listener`, for node:http)
- * and the surfaces behind it — yoga (this object: tests drive it with
- * `fetch`), the REST router (`rest`) — over one identity and one set of
- * per-request scopes.
+ * The whole app, with no port: the front door (`listener`, for node:http,
+ * and `frontDoor.upgrade` for its 'upgrade' event) and the surfaces behind
+ * it — yoga (this object: tests drive it with `fetch`), GraphQL over
+ * WebSocket (`webSockets`), the REST router (`rest`) — over one identity and
+ * one set of per-request scopes.
  */
 export function createApp({
   db,
@@ -96,7 +97,8 @@ export function createApp({
       viewer = authenticate(authorization, requestId);
       if (request) request[IDENTITY] = viewer;
     }
-    return createScope(db, await viewer, requestId, log, live);
+    const stillAuthenticated = async () => (await authenticate(authorization, requestId)) !== null;
+    return createScope({ db, log, live, stillAuthenticated }, await viewer, requestId);
   };
   const requests = createRequestLog(log);
   const metrics = recordMetrics ? createMetrics(databaseStats, live ? live.subscribers : null) : null;

@@ -70,9 +70,7 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
     response.setHeader('x-request-id', entry.id);
     // While draining, every answer tells the client to open a new connection (elsewhere).
     if (draining) response.setHeader('connection', 'close');
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const path = pathOf(request);
     const route = routeOf(path, parts.graphql.endpoint);
     const method = request.method ?? 'GET';
     response.once('close', () => {
@@ -101,9 +99,7 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
 
   const upgrade: FrontDoor['upgrade'] = (request, socket, head) => {
     const entry = requests.begin(request);
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const path = pathOf(request);
     const route = routeOf(path, parts.graphql.endpoint);
     const method = request.method ?? 'GET';
     const isWebSocket = request.headers.upgrade?.toLowerCase() === 'websocket';
@@ -190,8 +186,15 @@ export async function serveMetrics(metrics: Metrics, response: ServerResponse) {
   response.end(body);
 }
 
+/** A request's path, without its query string. */
+function pathOf(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 const refusedUpgrade: Record<number, string> = {
-  400: `Only WebSocket upgrades are served.`,
+  400: 'Only WebSocket upgrades are served.',
   404: 'WebSockets are served only at the GraphQL endpoint.',
   503: 'The server is shutting down: connect again.',
 };

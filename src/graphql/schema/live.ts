@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
-import { viewerOf } from '../context.ts';
+import { unauthenticated, viewerOf } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { Lagged, LiveClosedError, type LiveItem } from '../../domain/live.ts';
 import { createLoaders } from '../../domain/loaders.ts';
@@ -23,13 +23,14 @@ builder.subscriptionFields((t) => ({
       if (!workspace) throw notFound('No workspace with this id exists in this account.');
       if (!ctx.live) throw unavailable();
       try {
-        return await ctx.live.subscribe(viewer.accountId, workspace.id);
+        return whileAuthenticated(await ctx.live.subscribe(viewer.accountId, workspace.id), ctx.stillAuthenticated);
       } catch (error) {
         if (error instanceof LiveClosedError) throw unavailable();
         throw error;
       }
     },
-    resolve: (item: LiveItem, _args, ctx) => {
+    resolve: (item: LiveItem | typeof REVOKED, _args, ctx) => {
+      if (item === REVOKED) throw unauthenticated();
       if (item instanceof Lagged) {
         throw new GraphQLError(`This subscriber fell more than ${item.limit} events behind and was dropped: read the state again and resubscribe.`, {
           extensions: { code: 'SUBSCRIPTION_LAGGED', limit: item.limit },
@@ -48,4 +49,37 @@ function unavailable(): GraphQLError {
   return new GraphQLError('Live events are not available on this server process now (it may be shutting down): subscribe again.', {
     extensions: { code: 'UNAVAILABLE' },
   });
+}
+
+/** The last item of a subscription whose credentials were revoked or expired since it began. */
+const REVOKED = Symbol('revoked');
+
+/**
+ * The source's items while the subscriber's credentials are still accepted,
+ * checked before each one: then a last REVOKED item, and the end. Written
+ * out rather than as an async generator, whose return() would wait for a
+ * pending next() - the next event - before the subscriber is removed.
+ */
+function whileAuthenticated(source: AsyncIterableIterator<LiveItem>, stillAuthenticated: () => Promise<boolean>): AsyncIterableIterator<LiveItem | typeof REVOKED> {
+  let revoked = false;
+  const end = async (): Promise<IteratorResult<LiveItem | typeof REVOKED>> => {
+    revoked = true;
+    await source.return?.();
+    return { value: undefined, done: true };
+  };
+  return {
+    async next() {
+      if (revoked) return { value: undefined, done: true };
+      const result = await source.next();
+      // A check that cannot be made (the database away) leaves the subscription as it was: it was authenticated, and is not known to be revoked.
+      if (result.done || result.value instanceof Lagged || (await stillAuthenticated().catch(() => true))) return result;
+      await end();
+      return { value: REVOKED, done: false };
+    },
+    return: end,
+    throw: end,
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
