@@ -18,7 +18,7 @@ import { killAll } from './processes.ts';
 const ms = (value: number) => Math.round(value);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What a server logs when its listening connection is back after losing it (src/domain/live.ts). */
-const RESUBSCRIBED = /listening again/i;
+const RESUBSCRIBED = /resubscribed/i;
 
 /** `attempt` until it succeeds (the pool reconnects after a restart), at most `timeoutMs`. */
 async function soon<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
