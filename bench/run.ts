@@ -4,14 +4,16 @@
  * one run, scenario by scenario, alternating the servers; and our server
  * against itself: with metrics against METRICS=false (their cost), and a
  * trusted document named by id (TRUSTED_DOCUMENTS) against the same query
- * sent as text. Prints the
+ * sent as text; and live updates fanned out to many subscribers over two
+ * processes of ours (bench/fanout.ts: absolute figures). Prints the
  * tables and writes them to bench/results/<time>.json (kept out of git unless
  * force-added: the repository keeps the run the README quotes). See README,
  * "Performance".
  *
  *   BENCH_CONNECTIONS (16), BENCH_WARMUP (2 s), BENCH_DURATION (8 s per scenario and server),
  *   BENCH_METRICS_ROUNDS (4 × A B B A, for each comparison of ours with itself),
- *   BENCH_SCENARIOS (names, comma-separated; empty: only the comparisons of ours with itself)
+ *   BENCH_SCENARIOS (names, comma-separated, "fan-out" among them; empty: only the comparisons of ours with itself),
+ *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100 in a burst), BENCH_FANOUT_ONE_AT_A_TIME (20)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +24,7 @@ import postgres from 'postgres';
 import { load, type LoadResult } from './load.ts';
 import { byDocumentId, scenarios, send, succeeded, trustedManifest, type BenchData, type Operation, type Scenario } from './scenarios.ts';
 import { checkEqual, printDifferences } from './check-equal.ts';
+import { describeFanOut, FAN_OUT, fanOut, type FanOutResult } from './fanout.ts';
 import { seed } from './seed.ts';
 import { cpuSeconds, root, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
 
@@ -45,14 +48,17 @@ const METRICS_TARGET = 0.97;
 /** A trusted document by id is answered as fast as its text: req/s by id over req/s as text. */
 const TRUSTED_TARGET = 0.95;
 /**
- * BENCH_SCENARIOS: the scenarios to measure, by name, separated by commas;
- * unset: all of them; empty: none (only the metrics comparison).
+ * BENCH_SCENARIOS: the scenarios to measure, by name, separated by commas
+ * ("fan-out" for bench/fanout.ts); unset: all of them; empty: none (only the
+ * metrics comparison).
  */
-const MEASURED = process.env.BENCH_SCENARIOS === undefined ? scenarios : process.env.BENCH_SCENARIOS.split(',').filter(Boolean).map((name) => {
-  const scenario = scenarios.find((s) => s.name === name.trim());
-  if (!scenario) throw new Error(`BENCH_SCENARIOS: no scenario "${name}" (${scenarios.map((s) => s.name).join(', ')})`);
+const SELECTED = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean);
+const MEASURED = SELECTED === undefined ? scenarios : SELECTED.filter((name) => name !== FAN_OUT).map((name) => {
+  const scenario = scenarios.find((s) => s.name === name);
+  if (!scenario) throw new Error(`BENCH_SCENARIOS: no scenario "${name}" (${[...scenarios.map((s) => s.name), FAN_OUT].join(', ')})`);
   return scenario;
 });
+const FAN_OUT_SELECTED = SELECTED === undefined || SELECTED.includes(FAN_OUT);
 // Pool connections close after 1 s idle, so their backends report their statistics (see countStatements).
 const SERVER_ENV = { DATABASE_IDLE_TIMEOUT: '1' };
 
@@ -228,6 +234,7 @@ async function main() {
   const rows: Row[] = [];
   const comparisons: SelfComparison[] = [];
   const variants = [oursOff, oursTrusted];
+  let fanOutResult: FanOutResult | null = null;
   try {
     // Nothing is measured unless both builds of ours answer exactly as the baseline does.
     for (const server of [ours, oursOff]) {
@@ -262,13 +269,19 @@ async function main() {
         console.log(`  ${scenario.name} / ${server.name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, ${statementsPerOp} statements/op`);
       }
     }
+
+    if (FAN_OUT_SELECTED) {
+      noteLoad(FAN_OUT);
+      fanOutResult = await fanOut(DATABASE_URL, data, ourEnv, ourArgs);
+      for (const line of describeFanOut(fanOutResult)) console.log(line);
+    }
   } finally {
     const rss = { ours: peakRssMb(ours.process), baseline: peakRssMb(baseline.process) };
     await Promise.all([ours.stop(), baseline.stop(), ...variants.map((server) => server.stop())]);
     await monitor.end();
     noteLoad('end');
     const coldStartMs = Object.fromEntries([ours, baseline, oursOff, oursTrusted].map((server) => [server.name, server.coldStartMs])) as Record<Server['name'], number>;
-    if (rows.length > 0 || comparisons.length > 0) report(rows, comparisons, rss, coldStartMs);
+    if (rows.length > 0 || comparisons.length > 0 || fanOutResult) report(rows, comparisons, rss, coldStartMs, fanOutResult);
   }
 }
 
@@ -282,7 +295,7 @@ function markdownTable(rows: Record<string, string | number>[]): string[] {
 
 const verdict = (value: number, target: number | undefined) => (target === undefined ? '—' : `≥ ${target} ${value >= target ? 'met' : 'MISSED'}`);
 
-function report(rows: Row[], comparisons: SelfComparison[], rss: Record<'ours' | 'baseline', number>, coldStartMs: Record<Server['name'], number>) {
+function report(rows: Row[], comparisons: SelfComparison[], rss: Record<'ours' | 'baseline', number>, coldStartMs: Record<Server['name'], number>, fanOut: FanOutResult | null) {
   const table = scenarios.flatMap(({ name, target }) => {
     const ours = rows.find((r) => r.scenario === name && r.server === 'ours');
     const base = rows.find((r) => r.scenario === name && r.server === 'baseline');
@@ -321,6 +334,7 @@ function report(rows: Row[], comparisons: SelfComparison[], rss: Record<'ours' |
   const lines = [
     ...(table.length > 0 ? [...markdownTable(table), ''] : []),
     ...(selfTable.length > 0 ? [...markdownTable(selfTable), ''] : []),
+    ...(fanOut ? [...describeFanOut(fanOut), ''] : []),
     `Peak RSS: ours ${rss.ours} MB, baseline ${rss.baseline} MB. Cold start to first answer: ours ${coldStartMs.ours} ms, baseline ${coldStartMs.baseline} ms.`,
     `1-minute load average as measurements began: ${Math.min(...loads)}–${Math.max(...loads)} on ${os.availableParallelism()} cores (per scenario in the JSON).`,
     `${CONNECTIONS} connections; per scenario and server ${DURATION_S} s measured in two slices (order A B B A), each after ${WARMUP_S} s of warm-up; ` +
@@ -331,7 +345,7 @@ function report(rows: Row[], comparisons: SelfComparison[], rss: Record<'ours' |
   const file = new URL(`results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
   fs.writeFileSync(
     file,
-    JSON.stringify({ rows, table, comparisons, rss, coldStartMs, loadAverages, cores: os.availableParallelism(), connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S }, null, 2),
+    JSON.stringify({ rows, table, comparisons, fanOut, rss, coldStartMs, loadAverages, cores: os.availableParallelism(), connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S }, null, 2),
   );
   console.log(`Written to ${fileURLToPath(file)}`);
 }
