@@ -44,8 +44,12 @@ export interface TestApp {
   countStatements<T>(fn: () => Promise<T>): Promise<{ statements: number; result: T; sql: string[] }>;
   /** Calls `hook` before each SQL statement is sent (null removes it). */
   onStatement(hook: ((sql: string) => void) | null): void;
-  /** LISTENs on a channel of this file's database (see DatabaseHandle.listen); resolves, once listening, to a function that stops it. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTENs on a channel of this file's database (see DatabaseHandle.listen;
+   * `onListen` runs each time listening starts); resolves, once listening, to
+   * a function that stops it.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   /** Closes this file's database (also done after the file). */
   close(): Promise<void>;
   /** A new account with an admin key, a reader key and one seeded workspace. */
@@ -89,7 +93,7 @@ export async function setupTestApp(): Promise<TestApp> {
     onStatement(next) {
       hook = next;
     },
-    listen: (channel, onNotify) => handle.listen(channel, onNotify, () => {}),
+    listen: (channel, onNotify, onListen = () => {}) => handle.listen(channel, onNotify, onListen),
     close: () => handle.close(),
     async countStatements(fn) {
       const start = log.length;
