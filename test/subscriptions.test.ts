@@ -228,6 +228,25 @@ describe('modelStatusChanged', () => {
   });
 });
 
+describe('a subscription asked for as JSON', () => {
+  it('is refused 406 with a message naming SSE and WebSocket, and leaves no subscriber behind', async () => {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const res = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json', accept },
+        body: JSON.stringify({ query: STATUS_CHANGED, variables: { workspaceId: t.workspaceId } }),
+      });
+      expect(res.status).toBe(406);
+      expect(res.headers.get('x-request-id')).toBeTruthy();
+      const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors).toEqual([{ message: expect.stringContaining('text/event-stream'), extensions: { code: 'NOT_ACCEPTABLE' } }]);
+      expect(body.errors[0]!.message).toMatch(/WebSocket/);
+    }
+    // Closed at once, not when the client goes: yoga alone left it subscribed for good.
+    expect(app.live.subscribers()).toBe(0);
+  });
+});
+
 describe('credentials', () => {
   it('answers SSE without a key, or with a bad one, 401 UNAUTHENTICATED', async () => {
     for (const key of [null, 'key_nope']) {

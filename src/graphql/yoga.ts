@@ -96,6 +96,7 @@ export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor
       useReadiness('/ready', async () => accepting() && (await readyWithin(db, READY_TIMEOUT_MS))),
       useAuthenticationGate(),
       useUnexpectedErrors(),
+      useUnservedStreams(),
       ...(compiled ? [compiled.plugin] : []),
     ],
   });
@@ -232,6 +233,31 @@ function useUnexpectedErrors(): Plugin<Context> {
           };
         },
       };
+    },
+  };
+}
+
+/**
+ * A subscription asked for with an Accept header no streaming transport
+ * matches (e.g. only application/json): yoga answers 406 with an empty body
+ * and leaves the subscription open, subscribed to live changes for good. Close
+ * it at once, and say what to send instead.
+ */
+function useUnservedStreams(): Plugin<Context> {
+  const message =
+    'A subscription is a stream: send it with `Accept: text/event-stream` (GraphQL over SSE), or over a WebSocket at this path (graphql-ws protocol).';
+  return {
+    onResultProcess({ result, resultProcessor, setResultProcessor }) {
+      if (resultProcessor || !isAsyncIterable(result)) return;
+      void result[Symbol.asyncIterator]().return?.();
+      setResultProcessor(
+        (_result, fetchAPI) =>
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: 'NOT_ACCEPTABLE' } }] }), {
+            status: 406,
+            headers: { 'content-type': 'application/json; charset=utf-8', accept: 'text/event-stream, multipart/mixed' },
+          }),
+        'application/json',
+      );
     },
   };
 }
