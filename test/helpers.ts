@@ -142,3 +142,18 @@ export function unwrap<T>(result: { ok: true; value: T } | { ok: false; problem:
   if (!result.ok) throw new Error(result.problem.message);
   return result.value;
 }
+
+/**
+ * An account with an admin key and one seeded workspace, written straight
+ * into `target` and closed again, for a server process that opens it next.
+ */
+export async function seedAccount(target: DatabaseTarget, name: string): Promise<{ key: string; workspaceId: string }> {
+  const handle = await openDatabase(target);
+  try {
+    const account = unwrap(await createAccount(handle.db, { name }));
+    const { workspace } = unwrap(await createWorkspace(handle.db, { accountId: account.accountId, profileId: account.profileId, name: `${name} workspace` }));
+    return { key: account.apiKey, workspaceId: workspace.id };
+  } finally {
+    await handle.close();
+  }
+}

@@ -9,13 +9,12 @@
 import http from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { readSseEvents, STATUS_CHANGED } from './live.ts';
+
+export { until } from './live.ts';
 
 export type Transport = 'sse' | 'ws';
 
-export const MODEL_STATUS_CHANGED = /* GraphQL */ `
-  subscription ModelStatusChanged($ws: ID!) {
-    modelStatusChanged(workspaceId: $ws) { model { id spec { status } } from to profileId requestId at }
-  }`;
 
 /** One event as received: the fields of the subscription, flattened, and when it arrived (performance.now()). */
 export interface LiveEvent {
@@ -113,7 +112,7 @@ interface RawChange {
  */
 function subscribeSse({ url, key, workspaceId }: SubscribeOptions): Subscriber {
   const state = recorder('sse');
-  const body = JSON.stringify({ query: MODEL_STATUS_CHANGED, variables: { ws: workspaceId } });
+  const body = JSON.stringify({ query: STATUS_CHANGED, variables: { workspaceId } });
   let closed = false;
   const request = http.request(url, {
     method: 'POST',
@@ -144,13 +143,9 @@ function subscribeSse({ url, key, workspaceId }: SubscribeOptions): Subscriber {
       }
       response.on('data', (chunk: string) => {
         const receivedAt = performance.now();
-        buffered += chunk;
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          readSseBlock(block, receivedAt);
-        }
+        const { events, rest } = readSseEvents(buffered + chunk);
+        buffered = rest;
+        for (const { event, data } of events) readSseEvent(event, data, receivedAt);
       });
       response.on('error', (error) => {
         if (!closed) state.failures.push(`stream: ${error.message}`);
@@ -161,14 +156,7 @@ function subscribeSse({ url, key, workspaceId }: SubscribeOptions): Subscriber {
     });
   });
   opened.catch(() => {}); // recorded in failures
-  const readSseBlock = (block: string, receivedAt: number) => {
-    const lines = block.split('\n').filter((line) => !line.startsWith(':'));
-    if (lines.length === 0) return; // a ping
-    const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
-    const data = lines
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).replace(/^ /, ''))
-      .join('\n');
+  const readSseEvent = (event: string | undefined, data: string, receivedAt: number) => {
     if (event === 'complete') {
       state.completed = true;
       return;
@@ -223,7 +211,7 @@ function subscribeWs({ url, key, workspaceId }: SubscribeOptions): Subscriber {
     },
   });
   const unsubscribe = client.subscribe<{ modelStatusChanged: RawChange }>(
-    { query: MODEL_STATUS_CHANGED, variables: { ws: workspaceId } },
+    { query: STATUS_CHANGED, variables: { workspaceId } },
     {
       next: (result) => state.deliver(result as Parameters<typeof state.deliver>[0], performance.now()),
       error: (error) => {
@@ -308,16 +296,6 @@ export async function collectGarbage(pid: number, output: () => string): Promise
     if (performance.now() > deadline) throw new Error(`process ${pid} printed no gc-probe line within 10 s: was it started with GC_PROBE_ARGS?`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** Waits until `done()` holds, checking every 20 ms; false if `timeoutMs` passed first. */
-export async function until(done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await done())) {
-    if (performance.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
 }
 
 /** A GraphQL operation over plain HTTP, with the request id the front door gave it. */

@@ -32,6 +32,37 @@ export interface SseStream extends Stream {
   headers: Headers;
 }
 
+/** One event of a GraphQL-over-SSE stream: its `event:` name and its `data:` lines joined. */
+export interface SseEvent {
+  event: string | undefined;
+  data: string;
+}
+
+/**
+ * The complete events at the start of `buffer` (blocks ending in a blank
+ * line), and what is left of it. Comment lines (`:`, yoga's keep-alive pings)
+ * are skipped; a block of only comments is no event.
+ */
+export function readSseEvents(buffer: string): { events: SseEvent[]; rest: string } {
+  const events: SseEvent[] = [];
+  let end: number;
+  while ((end = buffer.indexOf('\n\n')) !== -1) {
+    const lines = buffer
+      .slice(0, end)
+      .split('\n')
+      .filter((line) => !line.startsWith(':'));
+    buffer = buffer.slice(end + 2);
+    if (lines.length === 0) continue;
+    const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
+    const data = lines
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(5).replace(/^ /, ''))
+      .join('\n');
+    events.push({ event, data });
+  }
+  return { events, rest: buffer };
+}
+
 /** A GraphQL request asking for an event stream (POST by default; GET puts the parameters in the query string). */
 export async function sse(
   base: string,
@@ -66,17 +97,9 @@ export async function sse(
       ended = true;
       return;
     }
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const lines = block.split('\n');
-      const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
-      const data = lines
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trim())
-        .join('\n');
+    const { events, rest } = readSseEvents(buffer + decoder.decode(value, { stream: true }));
+    buffer = rest;
+    for (const { event, data } of events) {
       if (event === 'complete') ended = true;
       else if (data) pending.push(JSON.parse(data) as Result);
     }
@@ -159,9 +182,12 @@ export function closeCodeOf(base: string, payload: Record<string, unknown> | und
   });
 }
 
-/** Waits (at most `ms`) for `condition`; the condition's last value. */
-export async function until(condition: () => boolean, ms = 5_000): Promise<boolean> {
+/** Waits (at most `ms`) until `condition` holds, checking every 10 ms; false if the time passed first. */
+export async function until(condition: () => boolean | Promise<boolean>, ms = 5_000): Promise<boolean> {
   const deadline = performance.now() + ms;
-  while (!condition() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  return condition();
+  while (!(await condition())) {
+    if (performance.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
 }

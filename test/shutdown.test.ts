@@ -7,10 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createAccount } from '../src/domain/auth.ts';
-import { openDatabase } from '../src/db/client.ts';
-import { createWorkspace } from '../src/domain/workspaces.ts';
-import { testTarget, unwrap } from './helpers.ts';
+import { seedAccount, testTarget } from './helpers.ts';
 import { killAll, startServer, within } from './processes.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shutdown-test-'));
@@ -20,17 +17,7 @@ afterEach(killAll);
 const target = testTarget();
 const databaseUrl = target.kind === 'postgres' ? target.url : `pglite://${path.join(tmp, 'db')}`;
 
-/** An admin key and a workspace in the database the server will use (opened and closed before it starts). */
-async function seed() {
-  const handle = await openDatabase(target.kind === 'postgres' ? target : { kind: 'pglite', dataDir: path.join(tmp, 'db') });
-  try {
-    const account = unwrap(await createAccount(handle.db, { name: 'Shutdown' }));
-    const { workspace } = unwrap(await createWorkspace(handle.db, { accountId: account.accountId, profileId: account.profileId, name: 'Drain' }));
-    return { key: account.apiKey, workspaceId: workspace.id };
-  } finally {
-    await handle.close();
-  }
-}
+const seed = () => seedAccount(target.kind === 'postgres' ? target : { kind: 'pglite', dataDir: path.join(tmp, 'db') }, 'Shutdown');
 
 const PAGE = /* GraphQL */ `
   query Page($id: ID!) {

@@ -8,10 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { openDatabase } from '../src/db/client.ts';
-import { createAccount } from '../src/domain/auth.ts';
-import { createWorkspace } from '../src/domain/workspaces.ts';
-import { testTarget, unwrap } from './helpers.ts';
+import { seedAccount, testTarget } from './helpers.ts';
 import { sse, STATUS_CHANGED } from './live.ts';
 import { killAll, startServer } from './processes.ts';
 
@@ -22,16 +19,7 @@ afterEach(killAll);
 const target = testTarget();
 const databaseUrl = target.kind === 'postgres' ? target.url : `pglite://${path.join(tmp, 'db')}`;
 
-async function seed() {
-  const handle = await openDatabase(target.kind === 'postgres' ? target : { kind: 'pglite', dataDir: path.join(tmp, 'db') });
-  try {
-    const account = unwrap(await createAccount(handle.db, { name: 'Live shutdown' }));
-    const { workspace } = unwrap(await createWorkspace(handle.db, { accountId: account.accountId, profileId: account.profileId, name: 'Live' }));
-    return { key: account.apiKey, workspaceId: workspace.id };
-  } finally {
-    await handle.close();
-  }
-}
+const seed = () => seedAccount(target.kind === 'postgres' ? target : { kind: 'pglite', dataDir: path.join(tmp, 'db') }, 'Live shutdown');
 
 /** A graphql-ws subscription on a raw socket: resolves once the server holds it (a query on the same socket answered after it). */
 async function subscribeOverWs(url: string, key: string, workspaceId: string) {
