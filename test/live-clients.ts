@@ -168,17 +168,10 @@ function subscribeSse({ url, key, workspaceId }: SubscribeOptions): Subscriber {
     }
   };
   request.end(body);
-  return {
-    ...state,
-    get completed() {
-      return state.completed;
-    },
-    opened,
-    close() {
-      closed = true;
-      request.destroy();
-    },
-  };
+  return asSubscriber(state, opened, () => {
+    closed = true;
+    request.destroy();
+  });
 }
 
 /** graphql-ws's client, one socket per subscriber, never retrying: a lost socket is a failure to report. */
@@ -221,17 +214,22 @@ function subscribeWs({ url, key, workspaceId }: SubscribeOptions): Subscriber {
       complete: () => (state.completed = true),
     },
   );
+  return asSubscriber(state, opened, () => {
+    closed = true;
+    unsubscribe();
+    void client.dispose();
+  });
+}
+
+/** A recorder as a Subscriber: `completed` read live, the transport's `opened` and `close`. */
+function asSubscriber(state: ReturnType<typeof recorder>, opened: Promise<void>, close: () => void): Subscriber {
   return {
     ...state,
     get completed() {
       return state.completed;
     },
     opened,
-    close() {
-      closed = true;
-      unsubscribe();
-      void client.dispose();
-    },
+    close,
   };
 }
 
