@@ -2,8 +2,9 @@
  * GraphiQL in a real browser: Debian's Chromium, headless, driven by
  * playwright-core, against the app's front door on a real socket. A newcomer
  * types their key in the Headers tab, runs the default query, reads the
- * documentation of Query.model; the page logs no error and asks nothing of
- * any other host. Screenshots land in test-results/graphiql/ for a person.
+ * documentation of Query.model, and watches a subscription show a change made
+ * by another client; the page logs no error and asks nothing of any other
+ * host. Screenshots land in test-results/graphiql/ for a person.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,7 +53,11 @@ const shown = (page: Page, editor: string) =>
     .innerText({ timeout: 5_000 })
     .then((text) => text.replaceAll('\u00a0', ' '));
 
-it('a newcomer types the key in, runs the default query, reads the docs of Query.model; nothing leaves the server', { timeout: 6 * STEP_MS }, async () => {
+/**
+ * A browser page on this server that records what a person would not see:
+ * requests to any other host (refused), console errors, page errors.
+ */
+async function openSession() {
   const context = await browser!.newContext({
     viewport: { width: 1440, height: 900 },
     serviceWorkers: 'block',
@@ -85,26 +90,36 @@ it('a newcomer types the key in, runs the default query, reads the docs of Query
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 
+  return { context, page, asked, outside, consoleErrors, pageErrors };
+}
+
+/** Opens GraphiQL and puts the tenant's key in place of <api key> in the Headers tab, typed as a person would. */
+async function openGraphiQLWithKey(page: Page) {
+  await page.goto(`${base}/graphql`, { timeout: STEP_MS });
+  await expect(page.title()).resolves.toBe('Workspace models API');
+
+  // The default query and the headers line to complete, as a newcomer finds them.
+  await expect.poll(() => shown(page, QUERY), { timeout: STEP_MS }).toContain('query FirstLook {');
+  expect(await shown(page, HEADERS)).toBe('{"Authorization": "Bearer <api key>"}');
+
+  // Put the key in place of <api key>, as the default query says: the editor focused, the placeholder selected, the key typed.
+  const line = `{"Authorization": "Bearer ${tenant.adminKey}"}`;
+  await page.locator(HEADERS).click();
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.closest('section.graphiql-editor-tool[aria-label="Headers"]') != null), { timeout: STEP_MS })
+    .toBe(true);
+  await page.keyboard.press('End');
+  for (let i = 0; i < '"}'.length; i++) await page.keyboard.press('ArrowLeft');
+  for (let i = 0; i < '<api key>'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.insertText(tenant.adminKey);
+  await page.keyboard.press('Home');
+  await expect.poll(() => shown(page, HEADERS), { timeout: STEP_MS }).toBe(line);
+}
+
+it('a newcomer types the key in, runs the default query, reads the docs of Query.model; nothing leaves the server', { timeout: 6 * STEP_MS }, async () => {
+  const { context, page, asked, outside, consoleErrors, pageErrors } = await openSession();
   try {
-    await page.goto(`${base}/graphql`, { timeout: STEP_MS });
-    await expect(page.title()).resolves.toBe('Workspace models API');
-
-    // The default query and the headers line to complete, as a newcomer finds them.
-    await expect.poll(() => shown(page, QUERY), { timeout: STEP_MS }).toContain('query FirstLook {');
-    expect(await shown(page, HEADERS)).toBe('{"Authorization": "Bearer <api key>"}');
-
-    // Put the key in place of <api key>, as the default query says: the editor focused, the placeholder selected, the key typed.
-    const line = `{"Authorization": "Bearer ${tenant.adminKey}"}`;
-    await page.locator(HEADERS).click();
-    await expect
-      .poll(() => page.evaluate(() => document.activeElement?.closest('section.graphiql-editor-tool[aria-label="Headers"]') != null), { timeout: STEP_MS })
-      .toBe(true);
-    await page.keyboard.press('End');
-    for (let i = 0; i < '"}'.length; i++) await page.keyboard.press('ArrowLeft');
-    for (let i = 0; i < '<api key>'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
-    await page.keyboard.insertText(tenant.adminKey);
-    await page.keyboard.press('Home');
-    await expect.poll(() => shown(page, HEADERS), { timeout: STEP_MS }).toBe(line);
+    await openGraphiQLWithKey(page);
 
     // The run button: the browser gets exactly what the API answers this key, and shows it.
     const expected = await app.gql(DEFAULT_QUERY, { key: tenant.adminKey });
@@ -148,6 +163,62 @@ it('a newcomer types the key in, runs the default query, reads the docs of Query
     await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});
     const seen = { outside: [...outside], consoleErrors, pageErrors };
     throw new Error(`${(error as Error).message}\nThe browser saw: ${JSON.stringify(seen, null, 2)}\nScreenshot: ${path.join(SHOTS, 'failure.png')}`, { cause: error });
+  } finally {
+    await context.close();
+  }
+});
+
+it('a subscription in GraphiQL shows a change the moment another client makes it, and stops when the person stops it', { timeout: 6 * STEP_MS }, async () => {
+  const { context, page, outside, consoleErrors, pageErrors } = await openSession();
+  const [model] = (await app.gql(`query One($ws: ID!) { workspace(id: $ws) { models(first: 1) { nodes { id } } } }`, {
+    key: tenant.adminKey,
+    variables: { ws: tenant.workspaceId },
+  })).body.data.workspace.models.nodes as { id: string }[];
+  try {
+    await openGraphiQLWithKey(page);
+    // Replace the whole operation with a subscription, typed in.
+    const subscription = `subscription Watch { modelStatusChanged(workspaceId: "${tenant.workspaceId}") { model { id metadata { name } } from to profileId requestId at } }`;
+    await page.locator(QUERY).click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(subscription);
+    await expect.poll(() => shown(page, QUERY), { timeout: STEP_MS }).toContain('subscription Watch');
+    await page.getByRole('button', { name: /^Prettify/ }).click();
+    await expect.poll(() => shown(page, QUERY), { timeout: STEP_MS }).toContain('modelStatusChanged(workspaceId:');
+    // Back to its first line, so the screenshot shows the operation from its start.
+    await page.locator(QUERY).click();
+    await page.keyboard.press('Control+Home');
+    // GraphiQL takes the operation's name from the editor a moment after it changes (the
+    // tab's title shows it); run before that, and it asks for the old FirstLook.
+    await expect.poll(() => page.locator('.graphiql-tab').first().innerText(), { timeout: STEP_MS }).toContain('Watch');
+    await page.getByRole('button', { name: /^Execute query/ }).click();
+    await expect.poll(() => app.live.subscribers(), { timeout: STEP_MS }).toBe(1);
+
+    // Another client (an admin elsewhere) disables the model: the open page shows it.
+    const changed = await app.gql(`mutation Off($id: ID!) { disableModel(input: { id: $id }) { model { id } userErrors { code } } }`, {
+      key: tenant.adminKey,
+      variables: { id: model!.id },
+    });
+    expect(changed.body.data.disableModel.userErrors).toEqual([]);
+    const requestId = changed.headers.get('x-request-id')!;
+    const result = () => shown(page, RESULT);
+    await expect.poll(result, { timeout: STEP_MS }).toContain('"to": "MODEL_STATUS_DISABLED"');
+    expect(await result()).toContain(`"id": "${model!.id}"`);
+    expect(await result()).toContain('"from": "MODEL_STATUS_ENABLED"');
+    expect(await result()).toContain(`"requestId": "${requestId}"`);
+    expect(await result()).not.toContain('"errors"');
+    await page.screenshot({ path: path.join(SHOTS, 'subscription.png') });
+
+    // The stop button ends the stream, and the server lets go of the subscriber.
+    await page.getByRole('button', { name: /^Stop/ }).click();
+    await expect.poll(() => app.live.subscribers(), { timeout: STEP_MS }).toBe(0);
+    expect([...outside]).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  } catch (error) {
+    await page.screenshot({ path: path.join(SHOTS, 'failure-subscription.png') }).catch(() => {});
+    const seen = { outside: [...outside], consoleErrors, pageErrors };
+    throw new Error(`${(error as Error).message}\nThe browser saw: ${JSON.stringify(seen, null, 2)}\nScreenshot: ${path.join(SHOTS, 'failure-subscription.png')}`, { cause: error });
   } finally {
     await context.close();
   }

@@ -8,10 +8,10 @@ const tenant = await app.tenant();
 const LEAKS = /\n\s+at |Failed query|select |postgres|pglite|drizzle/i;
 
 /** POSTs a raw body as a client would; the body may be anything. */
-async function post(body: BodyInit, { key = tenant.adminKey, headers = {} as Record<string, string>, yoga = app.yoga } = {}) {
+async function post(body: BodyInit, { key = tenant.adminKey as string | null, headers = {} as Record<string, string>, yoga = app.yoga } = {}) {
   const response = await yoga.fetch('http://test/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
+    headers: { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...headers },
     body,
     // A stream body needs half-duplex.
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
@@ -150,10 +150,13 @@ describe('operation limits', () => {
 });
 
 describe('HTTP protections', () => {
-  it('CSRF: a request a browser could send without preflight is refused', async () => {
-    const res = await post(JSON.stringify({ query: '{ viewer { role } }' }), { headers: { 'content-type': 'text/plain' } });
+  it('CSRF: a request a browser could send without preflight is refused; one with Authorization (which needs a preflight) is not', async () => {
+    const res = await post(JSON.stringify({ query: '{ viewer { role } }' }), { key: null, headers: { 'content-type': 'text/plain' } });
     expect(res.status).toBe(403);
     expect(res.body.errors![0]!.message).toMatch(/CSRF/);
+    const authorized = await post(JSON.stringify({ query: '{ viewer { role } }' }), { headers: { 'content-type': 'text/plain' } });
+    expect(authorized.status).not.toBe(403);
+    expect(JSON.stringify(authorized.body)).not.toMatch(/CSRF/);
   });
 
   it('CORS: only configured origins are allowed', async () => {

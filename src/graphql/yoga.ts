@@ -89,7 +89,10 @@ export function createGraphQL({ db, log, limits, http, cors, accepting, scopeFor
       ...plugins,
       ...(http.graphiql ? [useSelfHostedGraphiQL(ENDPOINT)] : []),
       ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      // A request a browser could send cross-site without a preflight is refused. One that
+      // carries Authorization cannot be such a request (the header needs a preflight), and it
+      // is how GraphiQL's GET of a subscription's event stream authenticates.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       ...operationLimits.plugins,
       documents.plugin,
