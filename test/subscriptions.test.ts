@@ -316,6 +316,33 @@ describe('operations over WebSocket', () => {
     expect(result?.errors?.[0]?.extensions).toMatchObject({ code: 'MAX_DEPTH_EXCEEDED', requestId: expect.any(String) });
   });
 
+  it('counts event streams and WebSockets apart from /graphql requests in http_requests_total, once each closes', async () => {
+    const counted = async (route: string, method: string, status: number) => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`http_requests_total{route="${route}",method="${method}",status="${status}"} `));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const [streams, sockets] = [await counted('/graphql (event stream)', 'POST', 200), await counted('/graphql (websocket)', 'GET', 101)];
+    const stream = await sse(base, { query: STATUS_CHANGED, variables: { workspaceId: t.workspaceId } }, { key: t.adminKey });
+    const client = wsClient(base, t.adminKey);
+    const overWs = wsStream(client, { query: STATUS_CHANGED, variables: { workspaceId: t.workspaceId } });
+    expect(await until(() => app.live.subscribers() === 2)).toBe(true);
+    stream.close();
+    overWs.close();
+    await client.dispose();
+    const both = async () => [await counted('/graphql (event stream)', 'POST', 200), await counted('/graphql (websocket)', 'GET', 101)];
+    // Sockets of earlier tests' clients may close meanwhile too: at least this one.
+    await until(async () => {
+      const [a, b] = await both();
+      return a === streams + 1 && b! >= sockets + 1;
+    });
+    const [a, b] = await both();
+    expect(a).toBe(streams + 1);
+    expect(b).toBeGreaterThanOrEqual(sockets + 1);
+    // Never under the endpoint's own route.
+    expect(await counted('/graphql', 'GET', 101)).toBe(0);
+  });
+
   it('counts operations with path "ws" in graphql_operations_total', async () => {
     const client = wsClient(base, t.adminKey);
     clients.push(client);

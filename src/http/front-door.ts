@@ -77,7 +77,10 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
       inFlight--;
       lastActivity = performance.now();
       requests.end(entry, method, path, response.statusCode);
-      metrics?.request(route, method, response.statusCode, (performance.now() - entry.started) / 1000);
+      // A subscription's event stream lasts as long as its subscriber: counted apart, so
+      // the endpoint's latency histogram stays one of requests.
+      const streamed = String(response.getHeader('content-type') ?? '').startsWith('text/event-stream');
+      metrics?.request(streamed ? `${route} (event stream)` : route, method, response.statusCode, (performance.now() - entry.started) / 1000);
     });
 
     const length = request.headers['content-length'];
@@ -106,7 +109,8 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
     const status = draining ? 503 : route !== parts.graphql.endpoint || !parts.graphql.upgrade ? 404 : !isWebSocket ? 400 : 101;
     socket.once('close', () => {
       requests.end(entry, method, path, status);
-      metrics?.request(route, method, status, (performance.now() - entry.started) / 1000);
+      // A WebSocket lasts as long as its client: counted apart from the endpoint's requests.
+      metrics?.request(status === 101 ? `${route} (websocket)` : route, method, status, (performance.now() - entry.started) / 1000);
     });
     if (status === 101) return parts.graphql.upgrade!(request, socket, head);
     const body = JSON.stringify({
