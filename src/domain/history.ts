@@ -39,8 +39,8 @@ export function parseStatusChangeNotice(payload: string): StatusChangeNotice | n
 /**
  * What ModelStatusChange resolves from: a row of the trail, with the model
  * when whoever produced it already holds the row (a live event carries the
- * model as it was just after the change, read once for every subscriber);
- * otherwise `model` is read through the request's loader.
+ * model as read with its batch of changes, once for every subscriber of the
+ * process); otherwise `model` is read through the request's loader.
  */
 export type StatusChange = ModelStatusChangeRow & { model?: ModelRow };
 
