@@ -53,11 +53,14 @@ const shown = (page: Page, editor: string) =>
     .innerText({ timeout: 5_000 })
     .then((text) => text.replaceAll('\u00a0', ' '));
 
+type Session = { page: Page; asked: string[]; outside: Set<string>; consoleErrors: string[]; pageErrors: string[] };
+
 /**
- * A browser page on this server that records what a person would not see:
- * requests to any other host (refused), console errors, page errors.
+ * Runs `steps` on a browser page of this server that records what a person
+ * would not see: requests to any other host (refused), console errors, page
+ * errors. A failure saves `failureShot` and says what the browser saw.
  */
-async function openSession() {
+async function inSession(failureShot: string, steps: (session: Session) => Promise<void>): Promise<void> {
   const context = await browser!.newContext({
     viewport: { width: 1440, height: 900 },
     serviceWorkers: 'block',
@@ -90,7 +93,15 @@ async function openSession() {
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
 
-  return { context, page, asked, outside, consoleErrors, pageErrors };
+  try {
+    await steps({ page, asked, outside, consoleErrors, pageErrors });
+  } catch (error) {
+    await page.screenshot({ path: path.join(SHOTS, failureShot) }).catch(() => {});
+    const seen = { outside: [...outside], consoleErrors, pageErrors };
+    throw new Error(`${(error as Error).message}\nThe browser saw: ${JSON.stringify(seen, null, 2)}\nScreenshot: ${path.join(SHOTS, failureShot)}`, { cause: error });
+  } finally {
+    await context.close();
+  }
 }
 
 /** Opens GraphiQL and puts the tenant's key in place of <api key> in the Headers tab, typed as a person would. */
@@ -117,8 +128,7 @@ async function openGraphiQLWithKey(page: Page) {
 }
 
 it('a newcomer types the key in, runs the default query, reads the docs of Query.model; nothing leaves the server', { timeout: 6 * STEP_MS }, async () => {
-  const { context, page, asked, outside, consoleErrors, pageErrors } = await openSession();
-  try {
+  await inSession('failure.png', async ({ page, asked, outside, consoleErrors, pageErrors }) => {
     await openGraphiQLWithKey(page);
 
     // The run button: the browser gets exactly what the API answers this key, and shows it.
@@ -158,23 +168,15 @@ it('a newcomer types the key in, runs the default query, reads the docs of Query
     expect([...outside]).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
-  } catch (error) {
-    // What the browser saw, for whoever reads the failure.
-    await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});
-    const seen = { outside: [...outside], consoleErrors, pageErrors };
-    throw new Error(`${(error as Error).message}\nThe browser saw: ${JSON.stringify(seen, null, 2)}\nScreenshot: ${path.join(SHOTS, 'failure.png')}`, { cause: error });
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 it('a subscription in GraphiQL shows a change the moment another client makes it, and stops when the person stops it', { timeout: 6 * STEP_MS }, async () => {
-  const { context, page, outside, consoleErrors, pageErrors } = await openSession();
   const [model] = (await app.gql(`query One($ws: ID!) { workspace(id: $ws) { models(first: 1) { nodes { id } } } }`, {
     key: tenant.adminKey,
     variables: { ws: tenant.workspaceId },
   })).body.data.workspace.models.nodes as { id: string }[];
-  try {
+  await inSession('failure-subscription.png', async ({ page, outside, consoleErrors, pageErrors }) => {
     await openGraphiQLWithKey(page);
     // Replace the whole operation with a subscription, typed in.
     const subscription = `subscription Watch { modelStatusChanged(workspaceId: "${tenant.workspaceId}") { model { id metadata { name } } from to profileId requestId at } }`;
@@ -215,11 +217,5 @@ it('a subscription in GraphiQL shows a change the moment another client makes it
     expect([...outside]).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: path.join(SHOTS, 'failure-subscription.png') }).catch(() => {});
-    const seen = { outside: [...outside], consoleErrors, pageErrors };
-    throw new Error(`${(error as Error).message}\nThe browser saw: ${JSON.stringify(seen, null, 2)}\nScreenshot: ${path.join(SHOTS, 'failure-subscription.png')}`, { cause: error });
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 import { unauthenticated, viewerOf } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { notFound as notFoundProblem } from '../../domain/model-changes.ts';
 import { Lagged, LiveClosedError, type LiveItem } from '../../domain/live.ts';
 import { createLoaders } from '../../domain/loaders.ts';
 import { ModelStatusChange } from './refs.ts';
@@ -20,7 +21,8 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, { workspaceId }, ctx) => {
       const viewer = viewerOf(ctx);
       const workspace = await ctx.loaders.workspaces.load(workspaceId);
-      if (!workspace) throw notFound('No workspace with this id exists in this account.');
+      // The same words as every other surface's NOT_FOUND for a workspace.
+      if (!workspace) throw notFound(notFoundProblem(null, 'workspace').message);
       if (!ctx.live) throw unavailable();
       try {
         return whileAuthenticated(await ctx.live.subscribe(viewer.accountId, workspace.id), ctx.stillAuthenticated);
