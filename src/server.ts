@@ -73,31 +73,34 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://localhost:${port}${app.graphqlEndpoint}`;
-    // Plain lines for a person at a terminal, then the structured record.
-    console.log(`GraphQL API${config.http.graphiql ? ' and GraphiQL' : ''} at ${url} (database: ${database.kind})`);
-    console.log(`REST API at http://localhost:${port}/v1 (OpenAPI: /openapi.json, reference: /docs)`);
-    if (config.oidc) console.log(`Access tokens accepted from ${config.oidc.issuer} (audience ${config.oidc.audience}), beside API keys`);
-    if (trustedDocuments) console.log(`GraphQL runs trusted documents only: ${trustedDocuments.size} in ${config.trustedDocuments}`);
+    // Plain lines for a person at a terminal, then the structured record. One
+    // write, so whoever reads the output (a person, a supervisor, a test) never
+    // finds the address without the lines that say how the server runs.
+    const lines = [
+      `GraphQL API${config.http.graphiql ? ' and GraphiQL' : ''} at ${url} (database: ${database.kind})`,
+      `REST API at http://localhost:${port}/v1 (OpenAPI: /openapi.json, reference: /docs)`,
+      ...(config.oidc ? [`Access tokens accepted from ${config.oidc.issuer} (audience ${config.oidc.audience}), beside API keys`] : []),
+      ...(trustedDocuments ? [`GraphQL runs trusted documents only: ${trustedDocuments.size} in ${config.trustedDocuments}`] : []),
+    ];
     if (demo) {
-      console.log(
-        [
-          '',
-          'The database was empty: created a demo account and workspace.',
-          `  account:   ${demo.accountId}`,
-          `  workspace: ${demo.workspaceId}`,
-          `  admin key: ${demo.apiKey}`,
-          'This key is shown once.',
-          ...(config.http.graphiql
-            ? [
-                `Open GraphiQL at ${url}, replace everything in its Headers tab (under the query) with`,
-                `  {"Authorization": "Bearer ${demo.apiKey}"}`,
-                'and press the run button (▶): the example query lists your workspaces and their models.',
-              ]
-            : ['Send it with every request, in the header', `  Authorization: Bearer ${demo.apiKey}`]),
-          '',
-        ].join('\n'),
+      lines.push(
+        '',
+        'The database was empty: created a demo account and workspace.',
+        `  account:   ${demo.accountId}`,
+        `  workspace: ${demo.workspaceId}`,
+        `  admin key: ${demo.apiKey}`,
+        'This key is shown once.',
+        ...(config.http.graphiql
+          ? [
+              `Open GraphiQL at ${url}, replace everything in its Headers tab (under the query) with`,
+              `  {"Authorization": "Bearer ${demo.apiKey}"}`,
+              'and press the run button (▶): the example query lists your workspaces and their models.',
+            ]
+          : ['Send it with every request, in the header', `  Authorization: Bearer ${demo.apiKey}`]),
+        '',
       );
     }
+    console.log(lines.join('\n'));
     log.info({ url, database: database.kind, trustedDocuments: trustedDocuments?.size ?? null }, 'listening');
   });
 
