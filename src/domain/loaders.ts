@@ -116,6 +116,12 @@ function byId<Row extends { id: string }>(
   select: (db: Database, accountId: string, ids: string[]) => Promise<Row[]>,
 ) {
   return new DataLoader<string, Row | null>(async (keys) => {
+    // One id (a REST read, model(id)): the same statement, without the set and map of many.
+    if (keys.length === 1) {
+      const id = keys[0]!;
+      const [row] = accountId && isIdOf(kind, id) ? await select(db, accountId, keys as string[]) : [];
+      return [row ?? null];
+    }
     const ids = [...new Set(keys.filter((id) => isIdOf(kind, id)))];
     const rows = accountId && ids.length > 0 ? await select(db, accountId, ids) : [];
     const found = new Map(rows.map((row) => [row.id, row]));

@@ -80,12 +80,7 @@ async function answer(parts: FastPathParts, request: IncomingMessage, response: 
     result = null;
   }
   if (!result) return handOver();
-  const json = JSON.stringify(result);
-  const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': String(Buffer.byteLength(json)) };
-  const cors = getCORSHeadersByRequestAndOptions(corsRequest(request), parts.cors);
-  for (const name in cors) headers[name.toLowerCase()] = cors[name]!;
-  response.writeHead(200, headers);
-  response.end(json);
+  sendJson(request, response, parts.cors, `${mediaType}; charset=utf-8`, JSON.stringify(result));
 }
 
 /**
@@ -203,8 +198,24 @@ export function withBodyRead(request: IncomingMessage, body: Buffer): void {
   };
 }
 
+/**
+ * A fast path's success: status 200, the JSON (encoded once), and the CORS
+ * headers yoga or fets would add (the front door has set the request id).
+ * Without an Origin header CORS adds nothing, and is not asked.
+ */
+export function sendJson(request: IncomingMessage, response: ServerResponse, cors: CORSOptions, contentType: string, json: string): void {
+  const body = Buffer.from(json);
+  const headers: Record<string, string> = { 'content-type': contentType, 'content-length': String(body.length) };
+  if (request.headers.origin !== undefined) {
+    const added = getCORSHeadersByRequestAndOptions(corsRequest(request), cors);
+    for (const name in added) headers[name.toLowerCase()] = added[name]!;
+  }
+  response.writeHead(200, headers);
+  response.end(body);
+}
+
 /** What getCORSHeadersByRequestAndOptions reads of a request: its headers. */
-export function corsRequest(request: IncomingMessage): Request {
+function corsRequest(request: IncomingMessage): Request {
   const { headers } = request;
   return { headers: { get: (name: string) => (headers[name] as string | undefined) ?? null } } as unknown as Request;
 }

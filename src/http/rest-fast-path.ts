@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
-import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
+import type { CORSOptions } from '@whatwg-node/server';
 import type { Scope } from '../domain/scope.ts';
 import { findModel, listModels } from '../rest/models.ts';
 import { modelJson } from '../rest/model-json.ts';
 import { ListQuery } from '../rest/schemas.ts';
-import { corsRequest } from './graphql-fast-path.ts';
+import { sendJson } from './graphql-fast-path.ts';
 
 /**
  * The REST fast path of the front door: the two reads (a page of models, a
@@ -64,15 +64,7 @@ export function createRestFastPath(parts: RestFastPathParts): RestFastPath {
       return list ? listModels(scope, list[1]!, query as never) : modelJson(await findModel(scope, one![1]!, one![2]!));
     };
     answer().then(
-      (body) => {
-        if (body === null) return handOver();
-        const json = JSON.stringify(body);
-        const written: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) };
-        const cors = getCORSHeadersByRequestAndOptions(corsRequest(request), parts.cors);
-        for (const name in cors) written[name.toLowerCase()] = cors[name]!;
-        response.writeHead(200, written);
-        response.end(json);
-      },
+      (body) => (body === null ? handOver() : sendJson(request, response, parts.cors, 'application/json; charset=utf-8', JSON.stringify(body))),
       // Refusals and failures are fets's to answer (and log).
       handOver,
     );
