@@ -37,8 +37,9 @@ export function createLoaders(db: Database, accountId: string | null): Loaders {
 
 /**
  * Each loader is made when a request first uses it: most requests use one or
- * two of them. A class, so a request allocates its two fields and nothing
- * else until a loader is asked for (the getters live on the prototype).
+ * two of them. A class, so a request allocates one object and nothing else
+ * until a loader is asked for: the getters live on the prototype, where an
+ * object literal of getters made every request build its own closures.
  */
 class RequestLoaders {
   #models: DataLoader<string, ModelRow | null> | undefined;
