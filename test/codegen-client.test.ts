@@ -19,7 +19,7 @@ import { catalog } from '../src/domain/catalog.ts';
 import { openDatabase, type Database } from '../src/db/client.ts';
 import { models } from '../src/db/schema.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
-import { testTarget, unwrap } from './helpers.ts';
+import { processDatabase, unwrap } from './helpers.ts';
 import { killAll, ROOT, start, startServer, within, type Server } from './processes.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-client-test-'));
@@ -86,10 +86,10 @@ it('type-checks examples/client in strict mode, as a project of its own', async 
 });
 
 describe('the example client against the server', () => {
-  const target = testTarget();
-  const databaseUrl = target.kind === 'postgres' ? target.url : `pglite://${path.join(tmp, 'db')}`;
+  const database = processDatabase(tmp);
+  const databaseUrl = database.url;
   const withDatabase = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
-    const handle = await openDatabase(target.kind === 'postgres' ? target : { kind: 'pglite', dataDir: path.join(tmp, 'db') });
+    const handle = await openDatabase(database.target);
     try {
       return await fn(handle.db);
     } finally {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll } from 'vitest';
 import { newId } from '../src/db/ids.ts';
@@ -16,6 +17,18 @@ export function testTarget(): DatabaseTarget {
   if (typeof target === 'string') throw new Error(target);
   // Files run in parallel: never share a PGlite directory between them.
   return target.kind === 'pglite' ? { kind: 'pglite', dataDir: null } : target;
+}
+
+/**
+ * A database a server process of its own can open too: the PostgreSQL server
+ * under test, or a PGlite directory under `dir` (in-memory PGlite is one
+ * process's alone). `url` is its DATABASE_URL.
+ */
+export function processDatabase(dir: string): { target: DatabaseTarget; url: string } {
+  const target = testTarget();
+  if (target.kind === 'postgres') return { target, url: target.url };
+  const dataDir = path.join(dir, 'db');
+  return { target: { kind: 'pglite', dataDir }, url: `pglite://${dataDir}` };
 }
 
 export interface GraphQLResponse<Data = any> {

@@ -7,17 +7,17 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { seedAccount, testTarget } from './helpers.ts';
+import { processDatabase, seedAccount } from './helpers.ts';
 import { killAll, startServer, within } from './processes.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shutdown-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 afterEach(killAll);
 
-const target = testTarget();
-const databaseUrl = target.kind === 'postgres' ? target.url : `pglite://${path.join(tmp, 'db')}`;
+const database = processDatabase(tmp);
+const databaseUrl = database.url;
 
-const seed = () => seedAccount(target.kind === 'postgres' ? target : { kind: 'pglite', dataDir: path.join(tmp, 'db') }, 'Shutdown');
+const seed = () => seedAccount(database.target, 'Shutdown');
 
 const PAGE = /* GraphQL */ `
   query Page($id: ID!) {

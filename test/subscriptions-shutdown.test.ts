@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { seedAccount, testTarget } from './helpers.ts';
+import { processDatabase, seedAccount } from './helpers.ts';
 import { sse, STATUS_CHANGED } from './live.ts';
 import { killAll, startServer } from './processes.ts';
 
@@ -16,10 +16,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'live-shutdown-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 afterEach(killAll);
 
-const target = testTarget();
-const databaseUrl = target.kind === 'postgres' ? target.url : `pglite://${path.join(tmp, 'db')}`;
+const database = processDatabase(tmp);
+const databaseUrl = database.url;
 
-const seed = () => seedAccount(target.kind === 'postgres' ? target : { kind: 'pglite', dataDir: path.join(tmp, 'db') }, 'Live shutdown');
+const seed = () => seedAccount(database.target, 'Live shutdown');
 
 /** A graphql-ws subscription on a raw socket: resolves once the server holds it (a query on the same socket answered after it). */
 async function subscribeOverWs(url: string, key: string, workspaceId: string) {
