@@ -125,13 +125,18 @@ export function createLiveStatusChanges({ db, listen, log, maxQueued = 1_000, re
     }
   };
 
+  /** Removes the subscriber and ends a next() that waits; what it has queued can still be taken. */
+  const end = (subscriber: Subscriber) => {
+    remove(subscriber);
+    const waiting = subscriber.waiting;
+    subscriber.waiting = null;
+    waiting?.({ value: undefined, done: true });
+  };
+
   const iterate = (subscriber: Subscriber): AsyncIterableIterator<LiveItem> => {
     const finish = (): Promise<IteratorResult<LiveItem>> => {
-      remove(subscriber);
       subscriber.queue = [];
-      const waiting = subscriber.waiting;
-      subscriber.waiting = null;
-      waiting?.({ value: undefined, done: true });
+      end(subscriber);
       return Promise.resolve({ value: undefined, done: true });
     };
     return {
@@ -261,14 +266,7 @@ export function createLiveStatusChanges({ db, listen, log, maxQueued = 1_000, re
     async close() {
       if (closed) return;
       closed = true;
-      for (const set of [...byWorkspace.values()]) {
-        for (const subscriber of [...set]) {
-          remove(subscriber);
-          const waiting = subscriber.waiting;
-          subscriber.waiting = null;
-          waiting?.({ value: undefined, done: true });
-        }
-      }
+      for (const set of [...byWorkspace.values()]) for (const subscriber of [...set]) end(subscriber);
       await started?.catch(() => {});
       await unlisten?.().catch((error: unknown) => log.warn({ err: error }, 'live status changes: unlisten failed'));
       await work;

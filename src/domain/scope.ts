@@ -40,5 +40,10 @@ export interface ScopeParts {
 }
 
 export function createScope({ db, log, live, stillAuthenticated }: ScopeParts, viewer: Viewer | null, requestId: string): Scope {
-  return { requestId, db, viewer, loaders: createLoaders(db, viewer?.accountId ?? null), log, live, stillAuthenticated };
+  return { requestId, db, viewer, loaders: freshLoaders(db, viewer), log, live, stillAuthenticated };
+}
+
+/** New loaders for a scope's caller: scoped to its account, with nothing cached (a subscription takes them per event). */
+export function freshLoaders(db: Database, viewer: Viewer | null): Loaders {
+  return createLoaders(db, viewer?.accountId ?? null);
 }

@@ -117,10 +117,7 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
     const body = JSON.stringify({
       errors: [{ message: refusedUpgrade[status], extensions: { code: status === 503 ? 'UNAVAILABLE' : 'BAD_REQUEST', requestId: entry.id } }],
     });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-        `x-request-id: ${entry.id}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    endSocket(socket, status, entry.id, body);
   };
 
   const clientError: FrontDoor['clientError'] = (error, socket) => {
@@ -132,10 +129,7 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
       message: `The request is not valid HTTP (${STATUS_CODES[status]}).`,
       details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: entry.id }],
     });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-        `x-request-id: ${entry.id}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    endSocket(socket, status, entry.id, body);
     requests.end(entry, 'UNKNOWN', 'unparsed', status);
     metrics?.request('unparsed', 'OTHER', status, (performance.now() - entry.started) / 1000);
   };
@@ -189,6 +183,14 @@ export async function serveMetrics(metrics: Metrics, response: ServerResponse) {
   const { contentType, body } = await metrics.render();
   response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
   response.end(body);
+}
+
+/** An answer written straight to a socket node:http has not made a request of (a refused upgrade, unparsable HTTP), then closed. */
+function endSocket(socket: Duplex, status: number, requestId: string, json: string) {
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\n` +
+      `x-request-id: ${requestId}\r\nconnection: close\r\n\r\n${json}`,
+  );
 }
 
 /** A request's path, without its query string. */

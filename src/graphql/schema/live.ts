@@ -4,7 +4,7 @@ import { unauthenticated, viewerOf } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { notFound as notFoundProblem } from '../../domain/model-changes.ts';
 import { Lagged, LiveClosedError, type LiveItem } from '../../domain/live.ts';
-import { createLoaders } from '../../domain/loaders.ts';
+import { freshLoaders } from '../../domain/scope.ts';
 import { ModelStatusChange } from './refs.ts';
 
 builder.subscriptionFields((t) => ({
@@ -41,7 +41,7 @@ builder.subscriptionFields((t) => ({
       // A subscription's context lives as long as it does: each event reads
       // through loaders of its own, or a later event would see the rows an
       // earlier one cached (the event's own model travels with it).
-      ctx.loaders = createLoaders(ctx.db, ctx.viewer?.accountId ?? null);
+      ctx.loaders = freshLoaders(ctx.db, ctx.viewer);
       return item;
     },
   }),
