@@ -132,8 +132,8 @@ function modelRows(rows: readonly ModelRow[]): SQL {
 }
 
 /** The catalog models of these workspaces as rows of `models` (see modelRows). */
-export function catalogRowsFor(owners: readonly Owner[], createdAt: Date, entries: readonly CatalogModel[] = catalog): SQL {
-  return modelRows(owners.flatMap((owner) => entries.map((entry) => catalogRow(entry, owner, createdAt))));
+export function catalogRowsFor(owners: readonly Owner[], createdAt: Date): SQL {
+  return modelRows(owners.flatMap((owner) => catalog.map((entry) => catalogRow(entry, owner, createdAt))));
 }
 
 /**
