@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { Problem } from '../domain/validation.ts';
 
 /** A new error where `at` is (its nodes, source, positions and path): GraphQLError's own fields are read-only. */
 export function errorAt(at: GraphQLError | undefined, message: string, extensions: Record<string, unknown>, originalError?: Error | null): GraphQLError {
@@ -9,7 +10,7 @@ export function withExtensions(error: GraphQLError, extensions: Record<string, u
   return errorAt(error, error.message, { ...error.extensions, ...extensions }, error.originalError);
 }
 
-/** An id that names nothing of the caller's (malformed, unknown, of another type or another account's): the answer never tells which. */
-export function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
+/** A rule's refusal (domain/validation.ts) raised as an error, as REST's fromProblem raises it: its message and code. */
+export function fromProblem(problem: Problem): GraphQLError {
+  return new GraphQLError(problem.message, { extensions: { code: problem.code } });
 }

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 import { unauthenticated, viewerOf } from '../context.ts';
-import { notFound } from '../errors.ts';
-import { notFound as notFoundProblem } from '../../domain/model-changes.ts';
+import { fromProblem } from '../errors.ts';
+import { notFound } from '../../domain/model-changes.ts';
 import { Lagged, LiveClosedError, type LiveItem } from '../../domain/live.ts';
 import { freshLoaders } from '../../domain/scope.ts';
 import { ModelStatusChange } from './refs.ts';
@@ -21,8 +21,8 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, { workspaceId }, ctx) => {
       const viewer = viewerOf(ctx);
       const workspace = await ctx.loaders.workspaces.load(workspaceId);
-      // The same words as every other surface's NOT_FOUND for a workspace.
-      if (!workspace) throw notFound(notFoundProblem(null, 'workspace').message);
+      // The same refusal as every other surface's for a workspace it cannot see.
+      if (!workspace) throw fromProblem(notFound(null, 'workspace'));
       if (!ctx.live) throw unavailable();
       try {
         return whileAuthenticated(await ctx.live.subscribe(viewer.accountId, workspace.id), ctx.stillAuthenticated);
