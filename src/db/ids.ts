@@ -15,6 +15,10 @@ export type IdKind = keyof typeof idPrefixes;
 const ULID_PATTERN = '[0-7][0-9A-HJKMNP-TV-Z]{25}';
 const ID_PATTERN = new RegExp(`^(${Object.values(idPrefixes).join('|')})_(${ULID_PATTERN})$`);
 const kindByPrefix = new Map<string, IdKind>(Object.entries(idPrefixes).map(([kind, prefix]) => [prefix, kind as IdKind]));
+/** One pattern per kind: every read tests its ids, and a test allocates no match. */
+const patternOf = Object.fromEntries(
+  Object.entries(idPrefixes).map(([kind, prefix]) => [kind, new RegExp(`^${prefix}_${ULID_PATTERN}$`)]),
+) as Record<IdKind, RegExp>;
 
 /**
  * Monotonic: ids made in the same millisecond by this process keep
@@ -34,5 +38,5 @@ export function idKind(id: string): IdKind | null {
 }
 
 export function isIdOf(kind: IdKind, id: string): boolean {
-  return idKind(id) === kind;
+  return patternOf[kind].test(id);
 }
