@@ -133,7 +133,6 @@ export function createApp({
   const fastPath =
     compiled && direct
       ? createFastPath({
-          yoga,
           endpoint: yoga.graphqlEndpoint,
           maxBodyBytes: limits.bodyBytes,
           trusted: trustedDocuments,
@@ -151,7 +150,7 @@ export function createApp({
     bodyBytes: limits.bodyBytes,
     graphql: { endpoint: yoga.graphqlEndpoint, fastPath, yoga, upgrade: webSockets.upgrade },
     rest,
-    restFastPath: direct ? createRestFastPath({ rest, cors, scopeFor }) : null,
+    restFastPath: direct ? createRestFastPath({ cors, scopeFor }) : null,
     restTooLarge: (response: ServerResponse) => {
       const error = tooLarge(limits.bodyBytes);
       metrics?.error('rest', error.rpc);

@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import { GRAPHIQL_ASSETS } from '../graphql/graphiql.ts';
 import { restPathOf } from '../rest/paths.ts';
 import { withBodyRead, type FastPath } from './graphql-fast-path.ts';
-import type { RestFastPath } from './rest-fast-path.ts';
 import type { Metrics } from './metrics.ts';
 import type { RequestLog } from './request-log.ts';
 
@@ -19,15 +18,15 @@ export interface FrontDoorParts {
   bodyBytes: number;
   graphql: {
     endpoint: string;
-    /** Compiled queries straight from node:http; null: everything goes to yoga. */
+    /** Compiled queries straight from node:http (graphql-fast-path.ts); null: everything goes to yoga. */
     fastPath: FastPath | null;
     yoga: NodeListener;
     /** GraphQL over WebSocket (graphql/ws.ts): takes over an upgrade of the endpoint; null: none served. */
     upgrade: ((request: IncomingMessage, socket: Duplex, head: Buffer) => void) | null;
   };
   rest: NodeListener;
-  /** The REST reads straight from node:http; null: everything goes to fets. */
-  restFastPath: RestFastPath | null;
+  /** The REST reads straight from node:http (rest-fast-path.ts); null: everything goes to fets. */
+  restFastPath: FastPath | null;
   /** 413 for a REST request (its own error format). */
   restTooLarge(response: ServerResponse): void;
 }
@@ -55,7 +54,8 @@ export interface FrontDoor {
  * gets its request id (`x-request-id`), its log line and its metrics when it
  * ends, the body limit, and `Connection: close` while the process drains.
  * CORS is one set of options, applied by @whatwg-node/server's code on every
- * surface. Then it goes to the surface that owns its path.
+ * surface. Then it goes to the surface that owns its path, or first to that
+ * surface's fast path, which answers with the id or passes it `onward`.
  */
 export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
   const { requests, metrics } = parts;
@@ -67,7 +67,6 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
     inFlight++;
     lastActivity = performance.now();
     const entry = requests.begin(request);
-    response.setHeader('x-request-id', entry.id);
     // While draining, every answer tells the client to open a new connection (elsewhere).
     if (draining) response.setHeader('connection', 'close');
     const path = pathOf(request);
@@ -86,19 +85,26 @@ export function createFrontDoor(parts: FrontDoorParts): FrontDoor {
 
     const length = request.headers['content-length'];
     const tooLarge = length !== undefined && Number(length) > parts.bodyBytes;
-    if (route === parts.graphql.endpoint) {
+    const chunked = request.headers['transfer-encoding'] !== undefined;
+    const rest = route.startsWith('/v1/') || route === '/openapi.json' || route.startsWith('/docs');
+    /** The surface that owns the path, the request id set as a header first. */
+    const onward = () => {
+      response.setHeader('x-request-id', entry.id);
       // Yoga's request parser refuses a body over the same limit in GraphQL's own error format.
-      if (parts.graphql.fastPath) return parts.graphql.fastPath(request, response, entry.id);
+      if (route === parts.graphql.endpoint) return parts.graphql.yoga(request, response);
+      if (rest) {
+        if (tooLarge) return refuse(request, response, () => parts.restTooLarge(response));
+        if (chunked) return readWithin(request, response, parts);
+        return parts.rest(request, response);
+      }
+      if (route === '/metrics' && parts.serveMetrics && metrics && (method === 'GET' || method === 'HEAD')) return serveMetrics(metrics, response);
       return parts.graphql.yoga(request, response);
-    }
-    if (route.startsWith('/v1/') || route === '/openapi.json' || route.startsWith('/docs')) {
-      if (tooLarge) return refuse(request, response, () => parts.restTooLarge(response));
-      if (request.headers['transfer-encoding'] !== undefined) return readWithin(request, response, parts);
-      if (parts.restFastPath) return parts.restFastPath(request, response, entry.id);
-      return parts.rest(request, response);
-    }
-    if (route === '/metrics' && parts.serveMetrics && metrics && (method === 'GET' || method === 'HEAD')) return serveMetrics(metrics, response);
-    return parts.graphql.yoga(request, response);
+    };
+    // A fast path answers what it can, writing the request id with its answer in
+    // one writeHead (a header set before takes node:http's slower way), and
+    // passes the rest onward.
+    const fastPath = route === parts.graphql.endpoint ? parts.graphql.fastPath : rest && !tooLarge && !chunked ? parts.restFastPath : null;
+    return fastPath ? fastPath(request, response, entry.id, onward) : onward();
   };
 
   const upgrade: FrontDoor['upgrade'] = (request, socket, head) => {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { CORSOptions } from '@whatwg-node/server';
@@ -6,7 +6,7 @@ import type { Scope } from '../domain/scope.ts';
 import { findModel, listModels } from '../rest/models.ts';
 import { modelJson } from '../rest/model-json.ts';
 import { ListQuery } from '../rest/schemas.ts';
-import { sendJson } from './graphql-fast-path.ts';
+import { sendJson, type FastPath } from './graphql-fast-path.ts';
 
 /**
  * The REST fast path of the front door: the two reads (a page of models, a
@@ -17,22 +17,17 @@ import { sendJson } from './graphql-fast-path.ts';
  *
  * This path runs the same operations (rest/models.ts) with the same
  * validation (the route's TypeBox schema) and identity, and writes what fets
- * writes for a success: status 200, the JSON, CORS headers (the front door
- * has set the request id). It takes only a plain GET whose path segments are
+ * writes for a success: status 200, the request id, the JSON, CORS headers. It takes only a plain GET whose path segments are
  * plain ids and whose query string is plain (each parameter once, valid
  * percent-escapes); anything else, and any answer but a success — invalid
  * parameters, no viewer, not found, an error — goes to fets as it arrived, so
  * every refusal is fets's. test/rest-fast-path.test.ts compares both.
  */
 export interface RestFastPathParts {
-  /** fets's node:http listener: the answer to everything this path does not take. */
-  rest(request: IncomingMessage, response: ServerResponse): void;
   cors: CORSOptions;
   /** http/app.ts's scopeFor: fets, given the request, reuses its identity. */
   scopeFor(authorization: string | null, requestId: string, request: IncomingMessage): Promise<Scope>;
 }
-
-export type RestFastPath = (request: IncomingMessage, response: ServerResponse, requestId: string) => void;
 
 const LIST = /^\/v1\/workspaces\/([A-Za-z0-9_]+)\/models$/;
 const ONE = /^\/v1\/workspaces\/([A-Za-z0-9_]+)\/models\/([A-Za-z0-9_]+)$/;
@@ -40,9 +35,8 @@ const ONE = /^\/v1\/workspaces\/([A-Za-z0-9_]+)\/models\/([A-Za-z0-9_]+)$/;
 const PLAIN_QUERY = /^(?:[A-Za-z0-9_\-.~=&+,]|%[0-9A-Fa-f]{2})*$/;
 const listQuery = TypeCompiler.Compile(ListQuery);
 
-export function createRestFastPath(parts: RestFastPathParts): RestFastPath {
-  return (request, response, requestId) => {
-    const handOver = () => parts.rest(request, response);
+export function createRestFastPath(parts: RestFastPathParts): FastPath {
+  return (request, response, requestId, handOver) => {
     const { headers } = request;
     if (request.method !== 'GET' || headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return handOver();
     const url = request.url ?? '';
@@ -64,7 +58,7 @@ export function createRestFastPath(parts: RestFastPathParts): RestFastPath {
       return list ? listModels(scope, list[1]!, query as never) : modelJson(await findModel(scope, one![1]!, one![2]!));
     };
     answer().then(
-      (body) => (body === null ? handOver() : sendJson(request, response, parts.cors, 'application/json; charset=utf-8', JSON.stringify(body))),
+      (body) => (body === null ? handOver() : sendJson(request, response, requestId, parts.cors, 'application/json; charset=utf-8', JSON.stringify(body))),
       // Refusals and failures are fets's to answer (and log).
       handOver,
     );
