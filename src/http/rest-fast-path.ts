@@ -17,11 +17,12 @@ import { sendJson, type FastPath } from './graphql-fast-path.ts';
  *
  * This path runs the same operations (rest/models.ts) with the same
  * validation (the route's TypeBox schema) and identity, and writes what fets
- * writes for a success: status 200, the request id, the JSON, CORS headers. It takes only a plain GET whose path segments are
- * plain ids and whose query string is plain (each parameter once, valid
- * percent-escapes); anything else, and any answer but a success — invalid
- * parameters, no viewer, not found, an error — goes to fets as it arrived, so
- * every refusal is fets's. test/rest-fast-path.test.ts compares both.
+ * writes for a success: status 200, the request id, the JSON, CORS
+ * headers. It takes only a plain GET whose path segments are plain ids and
+ * whose query string is plain (each parameter once, valid percent-escapes);
+ * anything else, and any answer but a success — invalid parameters, no
+ * viewer, not found, an error — goes onward to fets as it arrived, so every
+ * refusal is fets's. test/rest-fast-path.test.ts compares both.
  */
 export interface RestFastPathParts {
   cors: CORSOptions;
