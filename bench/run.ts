@@ -12,7 +12,7 @@
  *
  *   BENCH_CONNECTIONS (16), BENCH_WARMUP (2 s), BENCH_DURATION (8 s per scenario and server and round),
  *   BENCH_TARGET_ROUNDS (3 rounds of A B B A for a scenario with a target, 1 for the others),
- *   BENCH_METRICS_ROUNDS (4 × A B B A, for each comparison of ours with itself),
+ *   BENCH_METRICS_ROUNDS (8 × A B B A, for each comparison of ours with itself),
  *   BENCH_SCENARIOS (names, comma-separated, "fan-out" among them; empty: only the comparisons of ours with itself),
  *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100 in a burst), BENCH_FANOUT_ONE_AT_A_TIME (20)
  */
@@ -45,7 +45,12 @@ const COUNT_REQUESTS = 200;
 const TARGET_ROUNDS = Number(process.env.BENCH_TARGET_ROUNDS || 3);
 /** The metrics comparison: this scenario, in this many rounds of A B B A (its difference is smaller than one round's noise). */
 const METRICS_SCENARIO = 'model(id)';
-const METRICS_ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS || 4);
+/**
+ * Two processes of the same build, compared so (A/A), gave rounds from 0.79
+ * to 1.12 and 0.97–1.03 over four; the costs measured here are a few
+ * percent, so eight rounds.
+ */
+const METRICS_ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS || 8);
 /**
  * Before anything is measured, each server answers this many seconds of the
  * metrics scenario: in the first runs the first slice measured was always the
