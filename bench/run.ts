@@ -11,8 +11,8 @@
  * "Performance".
  *
  *   BENCH_CONNECTIONS (16), BENCH_WARMUP (2 s), BENCH_DURATION (8 s per scenario and server and round),
- *   BENCH_TARGET_ROUNDS (3 rounds of A B B A for a scenario with a target, 1 for the others),
- *   BENCH_METRICS_ROUNDS (8 × A B B A, for each comparison of ours with itself),
+ *   BENCH_TARGET_ROUNDS (3 rounds of A B B A for a scenario with a target, each on a fresh pair of processes; 1 for the others),
+ *   BENCH_METRICS_ROUNDS (8 × A B B A, each on a fresh pair, for each comparison of ours with itself),
  *   BENCH_SCENARIOS (names, comma-separated, "fan-out" among them; empty: only the comparisons of ours with itself),
  *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100 in a burst), BENCH_FANOUT_ONE_AT_A_TIME (20)
  */
@@ -207,16 +207,58 @@ interface SelfComparison {
   rounds: number;
 }
 
-/** A against B in METRICS_ROUNDS rounds of A B B A (their difference is smaller than one round's noise). */
-async function compareSelf(comparison: string, [a, b]: [Server, Server], scenarios: [Scenario, Scenario], data: BenchData, target: number): Promise<SelfComparison> {
+type Starter = () => Promise<Server>;
+
+/**
+ * Two servers under one scenario (or each under its own) in `rounds` rounds
+ * of A B B A, each round on a fresh pair of processes, started and then
+ * warmed with their scenario for PREWARM_S: two processes of one build differ
+ * by a few percent for their whole life (CPU per answer 3–5% apart in A/A
+ * runs), as much as some differences measured, so no one pair decides.
+ */
+async function onFreshPairs([startA, startB]: [Starter, Starter], scenarios: [Scenario, Scenario], data: BenchData, rounds: number) {
+  const runs = { a: [] as Measured[], b: [] as Measured[] };
+  const roundRatios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const pair: [Server, Server] = [await startA(), await startB()];
+    try {
+      for (const [i, server] of pair.entries()) await load(server.origin, scenarios[i]!, data, PREWARM_S, CONNECTIONS);
+      const { byServer, roundRatios: [ratioOfRound] } = await measure(pair, scenarios, data, 1);
+      runs.a.push(byServer.get(pair[0])!);
+      runs.b.push(byServer.get(pair[1])!);
+      roundRatios.push(ratioOfRound!);
+    } finally {
+      await Promise.all(pair.map((server) => server.stop()));
+    }
+  }
+  return { a: combined(runs.a), b: combined(runs.b), roundRatios };
+}
+
+/** A against B (variants of ours) in METRICS_ROUNDS rounds on fresh pairs of processes. */
+async function compareSelf(comparison: string, starters: [Starter, Starter], scenarios: [Scenario, Scenario], data: BenchData, target: number): Promise<SelfComparison> {
   noteLoad(comparison);
-  const { byServer, roundRatios } = await measure([a, b], scenarios, data, METRICS_ROUNDS);
-  const [measuredA, measuredB] = [byServer.get(a)!, byServer.get(b)!];
+  const { a: measuredA, b: measuredB, roundRatios } = await onFreshPairs(starters, scenarios, data, METRICS_ROUNDS);
   const sorted = roundRatios.toSorted((x, y) => x - y);
   const medianRoundRatio = Math.round(((sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2) * 100) / 100;
   const result = { comparison, scenario: scenarios[1].name, a: measuredA, b: measuredB, ratio: ratio(measuredA.rps, measuredB.rps), roundRatios, medianRoundRatio, target, rounds: METRICS_ROUNDS };
   console.log(`  ${comparison}, ${result.scenario}: ${measuredA.rps}/${measuredB.rps} req/s, ratio ${result.ratio} (rounds ${roundRatios.join(', ')})`);
   return result;
+}
+
+type Measured = SelfComparison['a'];
+
+/** Rounds of equal length taken together: their slices' mean req/s, their means of p50, p99 and CPU per answer, all errors. */
+function combined(rounds: Measured[]): Measured {
+  const mean = (values: number[]) => Math.round(values.reduce((total, v) => total + v, 0) / values.length);
+  const slices = rounds.flatMap((r) => r.slices);
+  return {
+    rps: mean(slices),
+    p50: mean(rounds.map((r) => r.p50)),
+    p99: mean(rounds.map((r) => r.p99)),
+    errors: rounds.reduce((total, r) => total + r.errors, 0),
+    cpuUsPerOp: mean(rounds.map((r) => r.cpuUsPerOp)),
+    slices,
+  };
 }
 
 async function main() {
@@ -260,21 +302,33 @@ async function main() {
       console.log(`${server.name} and the baseline gave identical JSON for ${equal.checked} requests.`);
     }
 
-    // Ours against itself first, while every build has answered the same requests and nothing else.
-    const scenario = scenarios.find((s) => s.name === METRICS_SCENARIO)!;
-    const byId: Scenario = { name: `${scenario.name} by documentId`, next: (data) => byDocumentId(scenario.next(data)) };
-    for (const server of [ours, baseline, oursOff]) await load(server.origin, scenario, data, PREWARM_S, CONNECTIONS);
-    await load(oursTrusted.origin, byId, data, PREWARM_S, CONNECTIONS);
-    comparisons.push(await compareSelf('metrics on/off', [ours, oursOff], [scenario, scenario], data, METRICS_TARGET));
-    comparisons.push(await compareSelf('trusted document by id/as text', [oursTrusted, ours], [byId, scenario], data, TRUSTED_TARGET));
+    // Ours against itself first, each round on fresh processes of the two variants (see compareSelf).
     await Promise.all(variants.map((server) => server.stop()));
     variants.length = 0;
+    const scenario = scenarios.find((s) => s.name === METRICS_SCENARIO)!;
+    const byId: Scenario = { name: `${scenario.name} by documentId`, next: (data) => byDocumentId(scenario.next(data)) };
+    const variant = (name: Server['name'], env: Record<string, string>, first: Operation): Starter => () =>
+      started(() => startOurs(DATABASE_URL, { ...ourEnv, ...env }, ourArgs, name), first);
+    const [plain, metricsOff] = [variant('ours', {}, probe), variant('ours-metrics-off', { METRICS: 'false' }, probe)];
+    const trusted = variant('ours-trusted', { TRUSTED_DOCUMENTS: manifest }, byDocumentId(probe));
+    comparisons.push(await compareSelf('metrics on/off', [plain, metricsOff], [scenario, scenario], data, METRICS_TARGET));
+    comparisons.push(await compareSelf('trusted document by id/as text', [trusted, plain], [byId, scenario], data, TRUSTED_TARGET));
+    for (const server of [ours, baseline]) await load(server.origin, scenario, data, PREWARM_S, CONNECTIONS);
 
+    const freshOurs: Starter = () => started(() => startOurs(DATABASE_URL, ourEnv, ourArgs), probe);
+    const freshBaseline: Starter = () => started(() => startBaseline(DATABASE_URL, SERVER_ENV, startFlags()), probe);
     for (const [index, scenario] of MEASURED.entries()) {
       // Alternate which server goes first, so neither always meets a warmer database.
       const [first, second] = index % 2 === 0 ? [ours, baseline] : [baseline, ours];
       noteLoad(scenario.name);
-      const { byServer } = await measure([first, second], scenario, data, scenario.target === undefined ? 1 : TARGET_ROUNDS);
+      // A scenario with a target: each round on a fresh pair (see onFreshPairs); the others on the pair started first.
+      const byServer = new Map<Server, Measured>();
+      if (scenario.target === undefined) {
+        for (const [server, measured] of (await measure([first, second], scenario, data, 1)).byServer) byServer.set(server, measured);
+      } else {
+        const { a, b } = await onFreshPairs(first === ours ? [freshOurs, freshBaseline] : [freshBaseline, freshOurs], [scenario, scenario], data, TARGET_ROUNDS);
+        byServer.set(first, a).set(second, b);
+      }
       for (const server of [first, second]) {
         const statementsPerOp = await countStatements(server, scenario, data, monitor, database);
         const { slices: _, ...measured } = byServer.get(server)!;
