@@ -126,30 +126,26 @@ function peakRssMb(child: ChildProcess): number {
 }
 
 /**
- * Two servers under one scenario, in two slices each, in the order A B B A
- * (`rounds` times over), each slice after a warm-up of its own: this
- * machine's speed drifts over tens of seconds, and a ratio of two
- * back-to-back runs moved by ±0.05; the mirrored order cancels a steady
- * drift (`scenarios`: one for both, or each server's own). req/s and errors are over all slices; p50 and p99 are the slices'
- * means; `rounds` holds each round's ratio A/B of req/s. The servers' CPU
+ * One round: two servers under one scenario, in two slices each, in the
+ * order A B B A, each slice after a warm-up of its own: this machine's speed
+ * drifts over tens of seconds, and a ratio of two back-to-back runs moved by
+ * ±0.05; the mirrored order cancels a steady drift (`scenarios`: one for
+ * both, or each server's own). req/s and errors are over both slices; p50
+ * and p99 are the slices' means; `ratio` is A/B of req/s. The servers' CPU
  * time per answer is less moved by other work on the machine than req/s.
  */
-async function measure(servers: [Server, Server], scenarios: Scenario | [Scenario, Scenario], data: BenchData, rounds = 1) {
+async function measure(servers: [Server, Server], scenarios: Scenario | [Scenario, Scenario], data: BenchData) {
   const scenarioOf = (server: Server) => (Array.isArray(scenarios) ? scenarios[servers.indexOf(server)]! : scenarios);
   const slices = new Map<Server, (LoadResult & { cpuSeconds: number })[]>(servers.map((server) => [server, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const server of [...servers, ...servers.toReversed()]) {
-      await load(server.origin, scenarioOf(server), data, WARMUP_S, CONNECTIONS);
-      const cpuBefore = cpuSeconds(server.process.pid!);
-      const result = await load(server.origin, scenarioOf(server), data, DURATION_S / 2, CONNECTIONS);
-      slices.get(server)!.push({ ...result, cpuSeconds: cpuSeconds(server.process.pid!) - cpuBefore });
-    }
+  for (const server of [...servers, ...servers.toReversed()]) {
+    await load(server.origin, scenarioOf(server), data, WARMUP_S, CONNECTIONS);
+    const cpuBefore = cpuSeconds(server.process.pid!);
+    const result = await load(server.origin, scenarioOf(server), data, DURATION_S / 2, CONNECTIONS);
+    slices.get(server)!.push({ ...result, cpuSeconds: cpuSeconds(server.process.pid!) - cpuBefore });
   }
   const sum = (values: number[]) => values.reduce((total, v) => total + v, 0);
   const mean = (values: number[]) => Math.round(sum(values) / values.length);
-  const [a, b] = servers.map((server) => slices.get(server)!.map((r) => r.rps)) as [number[], number[]];
-  const roundRatios = Array.from({ length: rounds }, (_, r) => ratio(a[2 * r]! + a[2 * r + 1]!, b[2 * r]! + b[2 * r + 1]!));
-  const byServer = new Map(
+  const byServer = new Map<Server, Measured>(
     [...slices].map(([server, runs]) => [
       server,
       {
@@ -162,7 +158,8 @@ async function measure(servers: [Server, Server], scenarios: Scenario | [Scenari
       },
     ]),
   );
-  return { byServer, roundRatios };
+  const [a, b] = servers.map((server) => byServer.get(server)!.rps) as [number, number];
+  return { byServer, ratio: ratio(a, b) };
 }
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -223,10 +220,10 @@ async function onFreshPairs([startA, startB]: [Starter, Starter], scenarios: [Sc
     const pair: [Server, Server] = [await startA(), await startB()];
     try {
       for (const [i, server] of pair.entries()) await load(server.origin, scenarios[i]!, data, PREWARM_S, CONNECTIONS);
-      const { byServer, roundRatios: [ratioOfRound] } = await measure(pair, scenarios, data, 1);
+      const { byServer, ratio: ratioOfRound } = await measure(pair, scenarios, data);
       runs.a.push(byServer.get(pair[0])!);
       runs.b.push(byServer.get(pair[1])!);
-      roundRatios.push(ratioOfRound!);
+      roundRatios.push(ratioOfRound);
     } finally {
       await Promise.all(pair.map((server) => server.stop()));
     }
@@ -309,26 +306,25 @@ async function main() {
     const byId: Scenario = { name: `${scenario.name} by documentId`, next: (data) => byDocumentId(scenario.next(data)) };
     const variant = (name: Server['name'], env: Record<string, string>, first: Operation): Starter => () =>
       started(() => startOurs(DATABASE_URL, { ...ourEnv, ...env }, ourArgs, name), first);
-    const [plain, metricsOff] = [variant('ours', {}, probe), variant('ours-metrics-off', { METRICS: 'false' }, probe)];
+    const freshOurs = variant('ours', {}, probe);
+    const freshBaseline: Starter = () => started(() => startBaseline(DATABASE_URL, SERVER_ENV, startFlags()), probe);
+    const metricsOff = variant('ours-metrics-off', { METRICS: 'false' }, probe);
     const trusted = variant('ours-trusted', { TRUSTED_DOCUMENTS: manifest }, byDocumentId(probe));
-    comparisons.push(await compareSelf('metrics on/off', [plain, metricsOff], [scenario, scenario], data, METRICS_TARGET));
-    comparisons.push(await compareSelf('trusted document by id/as text', [trusted, plain], [byId, scenario], data, TRUSTED_TARGET));
+    comparisons.push(await compareSelf('metrics on/off', [freshOurs, metricsOff], [scenario, scenario], data, METRICS_TARGET));
+    comparisons.push(await compareSelf('trusted document by id/as text', [trusted, freshOurs], [byId, scenario], data, TRUSTED_TARGET));
     for (const server of [ours, baseline]) await load(server.origin, scenario, data, PREWARM_S, CONNECTIONS);
 
-    const freshOurs: Starter = () => started(() => startOurs(DATABASE_URL, ourEnv, ourArgs), probe);
-    const freshBaseline: Starter = () => started(() => startBaseline(DATABASE_URL, SERVER_ENV, startFlags()), probe);
     for (const [index, scenario] of MEASURED.entries()) {
       // Alternate which server goes first, so neither always meets a warmer database.
       const [first, second] = index % 2 === 0 ? [ours, baseline] : [baseline, ours];
       noteLoad(scenario.name);
       // A scenario with a target: each round on a fresh pair (see onFreshPairs); the others on the pair started first.
-      const byServer = new Map<Server, Measured>();
-      if (scenario.target === undefined) {
-        for (const [server, measured] of (await measure([first, second], scenario, data, 1)).byServer) byServer.set(server, measured);
-      } else {
-        const { a, b } = await onFreshPairs(first === ours ? [freshOurs, freshBaseline] : [freshBaseline, freshOurs], [scenario, scenario], data, TARGET_ROUNDS);
-        byServer.set(first, a).set(second, b);
-      }
+      const byServer =
+        scenario.target === undefined
+          ? (await measure([first, second], scenario, data)).byServer
+          : await onFreshPairs(first === ours ? [freshOurs, freshBaseline] : [freshBaseline, freshOurs], [scenario, scenario], data, TARGET_ROUNDS).then(
+              ({ a, b }) => new Map([[first, a], [second, b]]),
+            );
       for (const server of [first, second]) {
         const statementsPerOp = await countStatements(server, scenario, data, monitor, database);
         const { slices: _, ...measured } = byServer.get(server)!;
