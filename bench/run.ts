@@ -4,7 +4,8 @@
  * one run, scenario by scenario, alternating the servers; and our server
  * against itself: with metrics against METRICS=false (their cost), and a
  * trusted document named by id (TRUSTED_DOCUMENTS) against the same query
- * sent as text; and live updates fanned out to many subscribers over two
+ * sent as text, and unchanged (A/A: how far this run's ratios stray with
+ * no difference to find); and live updates fanned out to many subscribers over two
  * processes of ours (bench/fanout.ts: absolute figures). Prints the
  * tables and writes them to bench/results/<time>.json (kept out of git unless
  * force-added: the repository keeps the run the README quotes). See README,
@@ -194,12 +195,12 @@ interface SelfComparison {
   scenario: string;
   a: Omit<Row, 'scenario' | 'server' | 'statementsPerOp'> & { slices: number[] };
   b: Omit<Row, 'scenario' | 'server' | 'statementsPerOp'> & { slices: number[] };
-  /** req/s of A over B: 1 when A costs nothing more; the target is `target` or more. */
+  /** req/s of A over B: 1 when A costs nothing more; the target is `target` or more (none: the A/A comparison). */
   ratio: number;
   /** Each A B B A round's own ratio, to show the spread, and their median (less moved by one disturbed round). */
   roundRatios: number[];
   medianRoundRatio: number;
-  target: number;
+  target: number | undefined;
   rounds: number;
 }
 
@@ -239,7 +240,7 @@ async function onFreshPairs([startA, startB]: [Starter, Starter], scenarios: [Sc
 }
 
 /** A against B (variants of ours) in METRICS_ROUNDS rounds on fresh pairs of processes. */
-async function compareSelf(comparison: string, starters: [Starter, Starter], scenarios: [Scenario, Scenario], data: BenchData, target: number): Promise<SelfComparison> {
+async function compareSelf(comparison: string, starters: [Starter, Starter], scenarios: [Scenario, Scenario], data: BenchData, target?: number): Promise<SelfComparison> {
   noteLoad(comparison);
   const { a: measuredA, b: measuredB, roundRatios } = await onFreshPairs(starters, scenarios, data, METRICS_ROUNDS);
   const sorted = roundRatios.toSorted((x, y) => x - y);
@@ -319,6 +320,8 @@ async function main() {
     const trusted = variant('ours-trusted', { TRUSTED_DOCUMENTS: manifest }, byDocumentId(probe));
     comparisons.push(await compareSelf('metrics on/off', [freshOurs, metricsOff], [scenario, scenario], data, METRICS_TARGET));
     comparisons.push(await compareSelf('trusted document by id/as text', [trusted, freshOurs], [byId, scenario], data, TRUSTED_TARGET));
+    // Two processes of the same build, measured alike: how far from 1 this run's ratios of ours with itself stray with no difference at all.
+    comparisons.push(await compareSelf('the same build (A/A)', [freshOurs, freshOurs], [scenario, scenario], data));
     for (const server of [ours, baseline]) await load(server.origin, scenario, data, PREWARM_S, CONNECTIONS);
 
     for (const [index, scenario] of MEASURED.entries()) {
