@@ -13,7 +13,6 @@
  * The .cpuprofile files stay in a temporary directory (printed), to open in
  * Chrome's DevTools or speedscope.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import os from 'node:os';
@@ -22,7 +21,7 @@ import postgres from 'postgres';
 import { load } from './load.ts';
 import { scenarios, type BenchData, type Scenario } from './scenarios.ts';
 import { DEFAULT_BENCH_DATABASE_URL, seed } from './seed.ts';
-import { cpuSeconds, root, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
+import { buildOurs, cpuSeconds, root, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_BENCH_DATABASE_URL;
 const SECONDS = Number(process.env.PROFILE_SECONDS || 15);
@@ -150,9 +149,7 @@ async function main() {
   const chosen = names.length > 0 ? names.map((name) => scenarios.find((s) => s.name === name) ?? fail(`no scenario "${name}"`)) : scenarios.filter((s) => s.name.startsWith('REST'));
   const data = await seed(DATABASE_URL);
   if (!process.env.PROFILE_NO_BUILD) {
-    await new Promise<void>((resolve, reject) =>
-      spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
-    );
+    await buildOurs();
   }
   const bundle = fs.readFileSync(path.join(root, 'dist/server.js'), 'utf8');
   const mapFile = path.join(root, 'dist/server.js.map');

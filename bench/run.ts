@@ -17,7 +17,7 @@
  *   BENCH_SCENARIOS (names, comma-separated, "fan-out" among them; empty: only the comparisons of ours with itself),
  *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100 in a burst), BENCH_FANOUT_ONE_AT_A_TIME (20)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +28,7 @@ import { byDocumentId, scenarios, send, succeeded, trustedManifest, type BenchDa
 import { checkEqual, printDifferences } from './check-equal.ts';
 import { describeFanOut, FAN_OUT, fanOut, type FanOutResult } from './fanout.ts';
 import { seed } from './seed.ts';
-import { cpuSeconds, root, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
+import { buildOurs, cpuSeconds, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
@@ -275,9 +275,7 @@ async function main() {
   const monitor = postgres(monitorUrl.toString(), { max: 1, onnotice: () => {} });
 
   console.log('Building our server …');
-  await new Promise<void>((resolve, reject) =>
-    spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
-  );
+  await buildOurs();
   const probe = scenarios[0]!.next(data);
   const ourEnv = { ...SERVER_ENV, NODE_ENV: 'production' };
   const ourArgs = [...startFlags(), 'dist/server.js'];

@@ -8,6 +8,12 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** `npm run build`: the production bundle our server runs from (dist/server.js). */
+export const buildOurs = () =>
+  new Promise<void>((resolve, reject) =>
+    spawn('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build: ${code}`)))),
+  );
+
 /**
  * Our server runs as `npm start` runs it: with its node flags (the heap
  * sizes) and NODE_ENV=production, which skips graphql-js's development-only
