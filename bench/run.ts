@@ -5,15 +5,15 @@
  * against itself: with metrics against METRICS=false (their cost), and a
  * trusted document named by id (TRUSTED_DOCUMENTS) against the same query
  * sent as text, and unchanged (A/A: how far this run's ratios stray with
- * no difference to find); and live updates fanned out to many subscribers over two
- * processes of ours (bench/fanout.ts: absolute figures). Prints the
+ * no difference to find); and live updates fanned out to many subscribers
+ * over two processes of ours (bench/fanout.ts: absolute figures). Prints the
  * tables and writes them to bench/results/<time>.json (kept out of git unless
  * force-added: the repository keeps the run the README quotes). See README,
  * "Performance".
  *
  *   BENCH_CONNECTIONS (16), BENCH_WARMUP (2 s), BENCH_DURATION (8 s per scenario and server and round),
  *   BENCH_TARGET_ROUNDS (3 rounds of A B B A for a scenario with a target, each on a fresh pair of processes; 1 for the others),
- *   BENCH_METRICS_ROUNDS (8 × A B B A, each on a fresh pair, for each comparison of ours with itself),
+ *   BENCH_METRICS_ROUNDS (8 rounds, each on a fresh pair, for each comparison of ours with itself),
  *   BENCH_SCENARIOS (names, comma-separated, "fan-out" among them; empty: only the comparisons of ours with itself),
  *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100 in a burst), BENCH_FANOUT_ONE_AT_A_TIME (20)
  */
@@ -395,7 +395,7 @@ function report(rows: Row[], comparisons: SelfComparison[], rss: Record<'ours' |
     'B req/s': c.b.rps,
     'ratio A/B': c.ratio,
     target: verdict(c.ratio, c.target),
-    'rounds (A B B A)': c.roundRatios.join(', '),
+    'rounds (A B B A, B A A B, …)': c.roundRatios.join(', '),
     'median round': c.medianRoundRatio,
     'A p50/p99 ms': `${c.a.p50}/${c.a.p99}`,
     'B p50/p99 ms': `${c.b.p50}/${c.b.p99}`,
@@ -409,8 +409,8 @@ function report(rows: Row[], comparisons: SelfComparison[], rss: Record<'ours' |
     ...(fanOut ? [...describeFanOut(fanOut), ''] : []),
     `Peak RSS: ours ${rss.ours} MB, baseline ${rss.baseline} MB. Cold start to first answer: ours ${coldStartMs.ours} ms, baseline ${coldStartMs.baseline} ms.`,
     `1-minute load average as measurements began: ${Math.min(...loads)}–${Math.max(...loads)} on ${os.availableParallelism()} cores (per scenario in the JSON).`,
-    `${CONNECTIONS} connections; per scenario and server ${DURATION_S} s measured in two slices (order A B B A; ${TARGET_ROUNDS} rounds of that for a scenario with a target), each after ${WARMUP_S} s of warm-up; ` +
-      `ours against itself: ${METRICS_ROUNDS} × A B B A each; ${new Date().toISOString()}; node ${process.version}.`,
+    `${CONNECTIONS} connections; per scenario and server ${DURATION_S} s measured in two slices (order A B B A; ${TARGET_ROUNDS} rounds of that for a scenario with a target, each on a fresh pair, every other one B A A B), each after ${WARMUP_S} s of warm-up; ` +
+      `ours against itself: ${METRICS_ROUNDS} such rounds each; ${new Date().toISOString()}; node ${process.version}.`,
   ];
   console.log(`\n${lines.join('\n')}`);
   fs.mkdirSync(new URL('results/', import.meta.url), { recursive: true });
