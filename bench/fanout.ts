@@ -36,7 +36,7 @@ import {
   type Transport,
 } from '../test/live-clients.ts';
 import type { BenchData } from './scenarios.ts';
-import { startOurs, type RunningServer } from './servers.ts';
+import { startBuilt, type RunningServer } from './servers.ts';
 
 export const FAN_OUT = 'fan-out';
 export const FAN_OUT_SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS || 1_000);
@@ -124,7 +124,7 @@ async function workspaceOf(databaseUrl: string, data: BenchData) {
 const readAll = (servers: RunningServer[]) =>
   Promise.all(
     servers.map(async (server) => {
-      await collectGarbage(server.child.pid!, server.output);
+      await collectGarbage(server.pid, server.output);
       return readServer(server.origin);
     }),
   );
@@ -139,12 +139,11 @@ async function settle(servers: RunningServer[], before: ServerReading[]): Promis
   }, 15_000);
 }
 
-export async function fanOut(databaseUrl: string, data: BenchData, env: Record<string, string>, nodeArgs: string[]): Promise<FanOutResult> {
+export async function fanOut(databaseUrl: string, data: BenchData, env: Record<string, string>): Promise<FanOutResult> {
   const { key, workspaceId, models } = await workspaceOf(databaseUrl, data);
   const statuses = new Map(models.map((m) => [m.id, m.status]));
   const [primer, ...measured] = models.map((m) => m.id) as [string, ...string[]];
-  const args = [...GC_PROBE_ARGS, ...nodeArgs];
-  const servers = await Promise.all([0, 1].map((i) => startOurs(databaseUrl, env, args, `fan-out ${i === 0 ? 'A' : 'B'}`)));
+  const servers = await Promise.all([0, 1].map((i) => startBuilt(databaseUrl, env, `fan-out ${i === 0 ? 'A' : 'B'}`, GC_PROBE_ARGS)));
   const url = (server: RunningServer) => `${server.origin}/graphql`;
   const flip = async (server: RunningServer, modelId: string) => {
     const next = opposite(statuses.get(modelId)!);

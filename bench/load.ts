@@ -4,6 +4,7 @@
  */
 import autocannon from 'autocannon';
 import { httpRequest, succeeded, type BenchData, type Operation, type Scenario } from './scenarios.ts';
+import { cpuSeconds } from './servers.ts';
 
 export interface LoadResult {
   /** Successful answers per second. */
@@ -14,6 +15,35 @@ export interface LoadResult {
   errors: number;
   /** Successful answers in all. */
   ok: number;
+}
+
+/** A server process under load: where it listens, and its process id (for its CPU time). */
+export interface Loaded {
+  origin: string;
+  pid: number;
+}
+
+export interface Slices {
+  warmupS: number;
+  sliceS: number;
+  connections: number;
+}
+
+/**
+ * One round of A B B A: each server answers two slices of its scenario, each
+ * after a warm-up of its own, in that mirrored order, which cancels a steady
+ * drift of the machine's speed; each slice with the CPU time its process
+ * spent in it.
+ */
+export async function abba<S extends Loaded>(servers: [S, S], scenarioOf: (server: S) => Scenario, data: BenchData, { warmupS, sliceS, connections }: Slices) {
+  const slices = new Map<S, (LoadResult & { cpuSeconds: number })[]>(servers.map((server) => [server, []]));
+  for (const server of [...servers, ...servers.toReversed()]) {
+    await load(server.origin, scenarioOf(server), data, warmupS, connections);
+    const cpuBefore = cpuSeconds(server.pid);
+    const result = await load(server.origin, scenarioOf(server), data, sliceS, connections);
+    slices.get(server)!.push({ ...result, cpuSeconds: cpuSeconds(server.pid) - cpuBefore });
+  }
+  return slices;
 }
 
 /**

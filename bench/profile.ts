@@ -21,7 +21,7 @@ import postgres from 'postgres';
 import { load } from './load.ts';
 import { scenarios, type BenchData, type Scenario } from './scenarios.ts';
 import { DEFAULT_BENCH_DATABASE_URL, seed } from './seed.ts';
-import { buildOurs, cpuSeconds, root, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
+import { buildOurs, cpuSeconds, root, startBaseline, startBuilt, startFlags, type RunningServer } from './servers.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_BENCH_DATABASE_URL;
 const SECONDS = Number(process.env.PROFILE_SECONDS || 15);
@@ -51,11 +51,11 @@ async function cpuPerAnswer(server: RunningServer, appName: string, scenario: Sc
   const backendsCpu = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   await load(server.origin, scenario, data, WARMUP_S, CONNECTIONS);
   const pidsBefore = await backends();
-  const before = { server: cpuSeconds(server.child.pid!), database: backendsCpu(pidsBefore) };
+  const before = { server: cpuSeconds(server.pid), database: backendsCpu(pidsBefore) };
   const result = await load(server.origin, scenario, data, SECONDS, CONNECTIONS);
   // A backend that appeared during the load counts whole (its start-up included).
   const pidsAfter = [...new Set([...pidsBefore, ...(await backends())])];
-  const serverCpu = cpuSeconds(server.child.pid!) - before.server;
+  const serverCpu = cpuSeconds(server.pid) - before.server;
   const databaseCpu = backendsCpu(pidsAfter) - before.database;
   const perOp = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, result.ok));
   return { rps: result.rps, errors: result.errors, serverUs: perOp(serverCpu), databaseUs: perOp(databaseCpu), backends: pidsAfter.length, cores: Math.round(((serverCpu + databaseCpu) / SECONDS) * 100) / 100 };
@@ -154,14 +154,13 @@ async function main() {
   const bundle = fs.readFileSync(path.join(root, 'dist/server.js'), 'utf8');
   const mapFile = path.join(root, 'dist/server.js.map');
   const sourceMap = fs.existsSync(mapFile) ? new SourceMap(JSON.parse(fs.readFileSync(mapFile, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]) : null;
-  const env = { NODE_ENV: 'production' };
   const monitor = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
 
   /** Each server as the benchmark starts it, with more environment and node flags (the profiler's). */
   const starters = {
     baseline: (more: Record<string, string>, flags: string[] = []) => startBaseline(DATABASE_URL, more, [...flags, ...startFlags()]),
-    ours: (more: Record<string, string>, flags: string[] = []) => startOurs(DATABASE_URL, { ...env, ...more }, [...flags, ...startFlags(), 'dist/server.js']),
+    ours: (more: Record<string, string>, flags: string[] = []) => startBuilt(DATABASE_URL, more, 'ours', flags),
   };
   const profiledServers = process.env.PROFILE_BASELINE ? (['ours', 'baseline'] as const) : (['ours'] as const);
 

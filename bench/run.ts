@@ -17,18 +17,17 @@
  *   BENCH_SCENARIOS (names, comma-separated, "fan-out" among them; empty: only the comparisons of ours with itself),
  *   BENCH_FANOUT_SUBSCRIBERS (1,000), BENCH_FANOUT_CHANGES (100 in a burst), BENCH_FANOUT_ONE_AT_A_TIME (20)
  */
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { load, type LoadResult } from './load.ts';
+import { abba, load } from './load.ts';
 import { byDocumentId, scenarios, send, succeeded, trustedManifest, type BenchData, type Operation, type Scenario } from './scenarios.ts';
 import { checkEqual, printDifferences } from './check-equal.ts';
 import { describeFanOut, FAN_OUT, fanOut, type FanOutResult } from './fanout.ts';
 import { seed } from './seed.ts';
-import { buildOurs, cpuSeconds, startBaseline, startFlags, startOurs, type RunningServer } from './servers.ts';
+import { buildOurs, startBaseline, startBuilt, startFlags, type RunningServer } from './servers.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
@@ -80,7 +79,7 @@ const SERVER_ENV = { DATABASE_IDLE_TIMEOUT: '1' };
 interface Server {
   name: 'ours' | 'baseline' | 'ours-metrics-off' | 'ours-trusted';
   origin: string;
-  process: ChildProcess;
+  pid: number;
   stop(): Promise<void>;
   /** Spawn to first successful answer, in ms. */
   coldStartMs: number;
@@ -117,33 +116,27 @@ async function started(start: () => Promise<RunningServer>, probe: Operation): P
     if (answer && succeeded(probe, answer.status, answer.body)) break;
     await sleep(5);
   }
-  return { name: server.name as Server['name'], origin: server.origin, process: server.child, stop: server.stop, coldStartMs: Math.round(performance.now() - begun) };
+  return { name: server.name as Server['name'], origin: server.origin, pid: server.pid, stop: server.stop, coldStartMs: Math.round(performance.now() - begun) };
 }
 
 /** Peak resident memory of a process so far (VmHWM), in MB. */
-function peakRssMb(child: ChildProcess): number {
-  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
 }
 
 /**
  * One round: two servers under one scenario, in two slices each, in the
- * order A B B A, each slice after a warm-up of its own: this machine's speed
- * drifts over tens of seconds, and a ratio of two back-to-back runs moved by
- * ±0.05; the mirrored order cancels a steady drift (`scenarios`: one for
- * both, or each server's own). req/s and errors are over both slices; p50
- * and p99 are the slices' means. The servers' CPU time per answer is less
- * moved by other work on the machine than req/s.
+ * order A B B A (`abba`), each slice after a warm-up of its own: this
+ * machine's speed drifts over tens of seconds, and a ratio of two
+ * back-to-back runs moved by ±0.05 (`scenarios`: one for both, or each
+ * server's own). req/s and errors are over both slices; p50 and p99 are the
+ * slices' means. The servers' CPU time per answer is less moved by other
+ * work on the machine than req/s.
  */
 async function measure(servers: [Server, Server], scenarios: Scenario | [Scenario, Scenario], data: BenchData) {
   const scenarioOf = (server: Server) => (Array.isArray(scenarios) ? scenarios[servers.indexOf(server)]! : scenarios);
-  const slices = new Map<Server, (LoadResult & { cpuSeconds: number })[]>(servers.map((server) => [server, []]));
-  for (const server of [...servers, ...servers.toReversed()]) {
-    await load(server.origin, scenarioOf(server), data, WARMUP_S, CONNECTIONS);
-    const cpuBefore = cpuSeconds(server.process.pid!);
-    const result = await load(server.origin, scenarioOf(server), data, DURATION_S / 2, CONNECTIONS);
-    slices.get(server)!.push({ ...result, cpuSeconds: cpuSeconds(server.process.pid!) - cpuBefore });
-  }
+  const slices = await abba(servers, scenarioOf, data, { warmupS: WARMUP_S, sliceS: DURATION_S / 2, connections: CONNECTIONS });
   const sum = (values: number[]) => values.reduce((total, v) => total + v, 0);
   const mean = (values: number[]) => Math.round(sum(values) / values.length);
   const byServer = new Map<Server, Measured>(
@@ -277,15 +270,16 @@ async function main() {
   console.log('Building our server …');
   await buildOurs();
   const probe = scenarios[0]!.next(data);
-  const ourEnv = { ...SERVER_ENV, NODE_ENV: 'production' };
-  const ourArgs = [...startFlags(), 'dist/server.js'];
-  const ours = await started(() => startOurs(DATABASE_URL, ourEnv, ourArgs), probe);
+  const variant = (name: Server['name'], env: Record<string, string>, first: Operation): Starter => () =>
+    started(() => startBuilt(DATABASE_URL, { ...SERVER_ENV, ...env }, name), first);
+  const ours = await variant('ours', {}, probe)();
   const baseline = await started(() => startBaseline(DATABASE_URL, SERVER_ENV, startFlags()), probe);
-  // The same build without metrics, for their cost; and with trusted documents, for theirs. Each gets the same requests as ours before it is measured.
-  const oursOff = await started(() => startOurs(DATABASE_URL, { ...ourEnv, METRICS: 'false' }, ourArgs, 'ours-metrics-off'), probe);
+  // The same build without metrics, for their cost, and with trusted documents, for theirs: here for their cold start
+  // and (without metrics) the check of its answers; each comparison then starts fresh ones (compareSelf).
+  const oursOff = await variant('ours-metrics-off', { METRICS: 'false' }, probe)();
   const manifest = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-trusted-')), 'persisted-documents.json');
   fs.writeFileSync(manifest, JSON.stringify(trustedManifest()));
-  const oursTrusted = await started(() => startOurs(DATABASE_URL, { ...ourEnv, TRUSTED_DOCUMENTS: manifest }, ourArgs, 'ours-trusted'), byDocumentId(probe));
+  const oursTrusted = await variant('ours-trusted', { TRUSTED_DOCUMENTS: manifest }, byDocumentId(probe))();
   console.log(
     `Cold start to first answer: ours ${ours.coldStartMs} ms, baseline ${baseline.coldStartMs} ms, ours with METRICS=false ${oursOff.coldStartMs} ms, ours with TRUSTED_DOCUMENTS ${oursTrusted.coldStartMs} ms`,
   );
@@ -307,11 +301,8 @@ async function main() {
 
     // Ours against itself first, each round on fresh processes of the two variants (see compareSelf).
     await Promise.all(variants.map((server) => server.stop()));
-    variants.length = 0;
     const scenario = scenarios.find((s) => s.name === METRICS_SCENARIO)!;
     const byId: Scenario = { name: `${scenario.name} by documentId`, next: (data) => byDocumentId(scenario.next(data)) };
-    const variant = (name: Server['name'], env: Record<string, string>, first: Operation): Starter => () =>
-      started(() => startOurs(DATABASE_URL, { ...ourEnv, ...env }, ourArgs, name), first);
     const freshOurs = variant('ours', {}, probe);
     const freshBaseline: Starter = () => started(() => startBaseline(DATABASE_URL, SERVER_ENV, startFlags()), probe);
     const metricsOff = variant('ours-metrics-off', { METRICS: 'false' }, probe);
@@ -344,11 +335,11 @@ async function main() {
 
     if (FAN_OUT_SELECTED) {
       noteLoad(FAN_OUT);
-      fanOutResult = await fanOut(DATABASE_URL, data, ourEnv, ourArgs);
+      fanOutResult = await fanOut(DATABASE_URL, data, SERVER_ENV);
       for (const line of describeFanOut(fanOutResult)) console.log(line);
     }
   } finally {
-    const rss = { ours: peakRssMb(ours.process), baseline: peakRssMb(baseline.process) };
+    const rss = { ours: peakRssMb(ours.pid), baseline: peakRssMb(baseline.pid) };
     await Promise.all([ours.stop(), baseline.stop(), ...variants.map((server) => server.stop())]);
     await monitor.end();
     noteLoad('end');

@@ -44,6 +44,8 @@ export interface RunningServer {
   /** http://127.0.0.1:<port>: operations carry their own paths (bench/scenarios.ts). */
   origin: string;
   child: ChildProcess;
+  /** The process's id, for its CPU time and memory. */
+  pid: number;
   /** Everything the process printed so far (stdout and stderr), for reports. */
   output(): string;
   stop(): Promise<void>;
@@ -81,7 +83,7 @@ export function startServer({ name, args, env, ready, timeoutMs = 30_000 }: Star
       const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ name, origin: `http://127.0.0.1:${match[1]}`, child, output: () => output, stop });
+        resolve({ name, origin: `http://127.0.0.1:${match[1]}`, child, pid: child.pid!, output: () => output, stop });
       }
     };
     child.stdout!.on('data', onData);
@@ -104,6 +106,10 @@ export const startOurs = (databaseUrl: string, env: Record<string, string> = {},
     env: { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', ...env },
     ready: /GraphQL API and GraphiQL at http:\/\/[^:\s]+:(\d+)\/graphql/,
   });
+
+/** Our production build (`npm run build`) as `npm start` runs it: its node flags (after `nodeFlags`), NODE_ENV=production. */
+export const startBuilt = (databaseUrl: string, env: Record<string, string> = {}, name = 'ours', nodeFlags: string[] = []) =>
+  startOurs(databaseUrl, { NODE_ENV: 'production', ...env }, [...nodeFlags, ...startFlags(), 'dist/server.js'], name);
 
 /** The baseline, with the same node flags as ours when the benchmark passes them. */
 export const startBaseline = (databaseUrl: string, env: Record<string, string> = {}, nodeFlags: string[] = []) =>

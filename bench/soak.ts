@@ -12,10 +12,10 @@
  *   SOAK_CYCLES (6), SOAK_SCENARIO_SECONDS (30 s per scenario and cycle), BENCH_CONNECTIONS (16)
  */
 import fs from 'node:fs';
-import { load } from './load.ts';
+import { abba, load } from './load.ts';
 import { scenarios, type BenchData } from './scenarios.ts';
 import { DEFAULT_BENCH_DATABASE_URL, seed } from './seed.ts';
-import { buildOurs, cpuSeconds, startFlags, startOurs, type RunningServer } from './servers.ts';
+import { buildOurs, startBuilt, type RunningServer } from './servers.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_BENCH_DATABASE_URL;
 const CYCLES = Number(process.env.SOAK_CYCLES || 6);
@@ -26,26 +26,23 @@ const SLICE_S = 4;
 const PREWARM_S = 5;
 const compared = scenarios.find((s) => s.name === 'model(id)')!;
 
-const start = (name: string) => startOurs(DATABASE_URL, { DATABASE_IDLE_TIMEOUT: '1', NODE_ENV: 'production' }, [...startFlags(), 'dist/server.js'], name);
+const start = (name: string) => startBuilt(DATABASE_URL, { DATABASE_IDLE_TIMEOUT: '1' }, name);
 
-const rssMb = (server: RunningServer) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) / 1024);
+const rssMb = (server: RunningServer) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024);
 
 async function heapMb(server: RunningServer): Promise<number> {
   const text = await (await fetch(`${server.origin}/metrics`)).text();
   return Math.round(Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(text)![1]) / 1048576);
 }
 
-/** One round of A B B A on `model(id)`: answers and CPU seconds of each. */
+/** One round of A B B A on `model(id)`: each server's answers and CPU seconds. */
 async function round(pair: [RunningServer, RunningServer], data: BenchData) {
-  const got = new Map(pair.map((server) => [server, { ok: 0, cpu: 0 }]));
-  for (const server of [...pair, ...pair.toReversed()]) {
-    await load(server.origin, compared, data, WARMUP_S, CONNECTIONS);
-    const before = cpuSeconds(server.child.pid!);
-    const { ok } = await load(server.origin, compared, data, SLICE_S, CONNECTIONS);
-    got.get(server)!.ok += ok;
-    got.get(server)!.cpu += cpuSeconds(server.child.pid!) - before;
-  }
-  return got;
+  const slices = await abba(pair, () => compared, data, { warmupS: WARMUP_S, sliceS: SLICE_S, connections: CONNECTIONS });
+  const total = (server: RunningServer) => ({
+    ok: slices.get(server)!.reduce((sum, slice) => sum + slice.ok, 0),
+    cpu: slices.get(server)!.reduce((sum, slice) => sum + slice.cpuSeconds, 0),
+  });
+  return new Map(pair.map((server) => [server, total(server)]));
 }
 
 async function main() {
@@ -87,9 +84,10 @@ async function main() {
   }
   const mean = (values: number[]) => Math.round((values.reduce((total, v) => total + v, 0) / values.length) * 100) / 100;
   const half = Math.ceil(rows.length / 2);
+  const halves = rows.length < 2 ? '' : ` (first half of the cycles ${mean(rows.slice(0, half).map((r) => r.ratio))}, second ${mean(rows.slice(half).map((r) => r.ratio))})`;
   console.log(
-    `\nlong-lived/fresh req/s: mean ${mean(rows.map((r) => r.ratio))} (first half of the cycles ${mean(rows.slice(0, half).map((r) => r.ratio))}, ` +
-      `second ${mean(rows.slice(half).map((r) => r.ratio))}); heap ${rows.map((r) => r.heapMb).join(', ')} MB; RSS ${rows.map((r) => r.rssMb).join(', ')} MB`,
+    `\nlong-lived/fresh req/s: mean ${mean(rows.map((r) => r.ratio))}${halves}; ` +
+      `heap ${rows.map((r) => r.heapMb).join(', ')} MB; RSS ${rows.map((r) => r.rssMb).join(', ')} MB`,
   );
 }
 
